@@ -1,0 +1,117 @@
+package io.jpar;
+
+import io.jpar.internal.CompletionOrder;
+import java.util.Collection;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Runs a batch of {@link Task}s in parallel on one kind of machinery: platform threads for computing
+ * ({@link #threads()}), virtual threads for waiting ({@link #virtualThreads()}), or isolated worker JVMs
+ * ({@link #processes()}). The methods are the same whatever the machinery, so changing it is a
+ * one-word change.
+ *
+ * {@snippet :
+ * try (Pool pool = Pool.threads().build()) {                    // platform threads, workers = cores
+ *   List<Integer> lengths = pool.map(String::length, words);    // in input order, fail-fast
+ * }
+ * try (Pool pool = Pool.virtualThreads().maxConcurrency(2_000).build()) {
+ *   pool.imapUnordered(url -> get(url), urls).forEach(System.out::println); // lazy
+ * }
+ * }
+ *
+ * <p>A pool is {@link AutoCloseable}: {@link #close()} waits for submitted work, {@link #terminate()}
+ * stops it. A closed pool rejects new work with an {@link IllegalStateException}.
+ *
+ * <p>Thread safety: every method may be called from any thread, concurrently.
+ *
+ * @since 0.1
+ */
+public interface Pool extends AutoCloseable {
+
+  /** A pool of platform threads, by default one per available processor: for work that computes. */
+  static ThreadPoolBuilder threads() {
+    return new ThreadPoolBuilder();
+  }
+
+  /** A pool that runs each task on its own virtual thread, with bounded concurrency: for work that waits. */
+  static VirtualThreadPoolBuilder virtualThreads() {
+    return new VirtualThreadPoolBuilder();
+  }
+
+  /**
+   * Applies {@code task} to every input and returns the results in input order. The first failure
+   * cancels the tasks still pending or running and is thrown.
+   *
+   * @throws TaskFailedException naming the failed input, with the task's exception as the cause
+   * @throws IllegalStateException if the pool is closed
+   */
+  <I, O> List<O> map(Task<? super I, ? extends O> task, Iterable<? extends I> inputs);
+
+  /**
+   * Applies {@code task} to every input and returns one {@link Outcome} per input, in input order. Never
+   * throws for a task's failure: one bad input loses nothing else.
+   */
+  <I, O> List<Outcome<O>> mapOutcomes(Task<? super I, ? extends O> task, Iterable<? extends I> inputs);
+
+  /**
+   * A lazy, ordered stream of results. Inputs are read only as results are consumed, with a bounded
+   * window of tasks in flight, so an endless input runs in flat memory. A failure is thrown as a {@link
+   * TaskFailedException} when its result is reached. Closing the stream cancels the tasks in flight.
+   */
+  <I, O> Stream<O> imap(Task<? super I, ? extends O> task, Iterable<? extends I> inputs);
+
+  /** As {@link #imap(Task, Iterable)}, reading the inputs from a stream. */
+  <I, O> Stream<O> imap(Task<? super I, ? extends O> task, Stream<? extends I> inputs);
+
+  /** As {@link #imap(Task, Iterable)}, but results come as soon as they are ready, in any order. */
+  <I, O> Stream<O> imapUnordered(Task<? super I, ? extends O> task, Iterable<? extends I> inputs);
+
+  /** As {@link #imapUnordered(Task, Iterable)}, reading the inputs from a stream. */
+  <I, O> Stream<O> imapUnordered(Task<? super I, ? extends O> task, Stream<? extends I> inputs);
+
+  /**
+   * Like {@link #imapUnordered(Task, Stream)} but yields {@link Outcome}s, so failures arrive as values
+   * and never end the stream.
+   */
+  <I, O> Stream<Outcome<O>> imapOutcomes(Task<? super I, ? extends O> task, Stream<? extends I> inputs);
+
+  /**
+   * Starts one task and returns its future at once.
+   *
+   * @throws IllegalStateException if the pool is closed
+   */
+  <I, O> TaskFuture<O> submit(Task<? super I, ? extends O> task, I input);
+
+  /**
+   * The given futures in the order they complete: a lazy stream that blocks until the next one is done.
+   *
+   * {@snippet :
+   * List<TaskFuture<Page>> futures = urls.stream().map(u -> pool.submit(Http::get, u)).toList();
+   * Pool.asCompleted(futures).forEach(f -> System.out.println(f.outcome()));
+   * }
+   */
+  static <O, F extends TaskFuture<O>> Stream<F> asCompleted(Collection<F> futures) {
+    return CompletionOrder.of(futures);
+  }
+
+  /** How many tasks this pool runs at once (workers, or the concurrency limit of virtual threads). */
+  int parallelism();
+
+  /** {@code true} once {@link #close()} or {@link #terminate()} has been called. */
+  boolean isClosed();
+
+  /**
+   * Stops accepting work, waits for every submitted task to finish, then releases the pool's threads
+   * or processes. Calling it again does nothing.
+   */
+  @Override
+  void close();
+
+  /**
+   * Stops accepting work, cancels the tasks not yet started, interrupts the ones running on threads and
+   * kills the workers running tasks in processes; returns once everything is released. Pending futures
+   * complete as cancelled.
+   */
+  void terminate();
+}

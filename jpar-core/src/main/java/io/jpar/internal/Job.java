@@ -1,0 +1,149 @@
+package io.jpar.internal;
+
+import io.jpar.Outcome;
+import io.jpar.TaskFailedException;
+import io.jpar.TaskFuture;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * One input on its way through a pool, and the future of its result. Backends complete it exactly once
+ * ({@link #complete}, {@link #fail}, or a cancel); every later attempt is ignored, which is what makes
+ * delivery exactly-once even when a timeout, a cancel and the task's own end race each other.
+ *
+ * <p>Hooks: {@link #onDone} (set before dispatch, by the caller's machinery) runs once after completion;
+ * {@link #onCancel} (set by the backend) lets a cancel reach a running task.
+ */
+public final class Job<O> implements TaskFuture<O> {
+  private final long index;
+  private final Object input;
+  private final CompletableFuture<O> result = new CompletableFuture<>();
+  private final ProgressTracker progress;
+  private volatile Consumer<Job<O>> onDone;
+  private volatile Runnable onCancel;
+
+  Job(long index, Object input, ProgressTracker progress) {
+    this.index = index;
+    this.input = input;
+    this.progress = progress;
+  }
+
+  public long index() {
+    return index;
+  }
+
+  public Object input() {
+    return input;
+  }
+
+  /** Sets the hook that runs once this job completes; call before dispatching it. */
+  void onDone(Consumer<Job<O>> hook) {
+    this.onDone = hook;
+  }
+
+  /** Sets what a cancel must do to stop the running task (interrupt a thread, kill a worker). */
+  public void onCancel(Runnable hook) {
+    this.onCancel = hook;
+  }
+
+  /** Completes with a value; {@code false} if the job was already complete. */
+  @SuppressWarnings("unchecked")
+  public boolean complete(Object value) {
+    return finished(result.complete((O) value), true);
+  }
+
+  /** Completes with a failure; {@code false} if the job was already complete. */
+  public boolean fail(Throwable error) {
+    return finished(result.completeExceptionally(error), false);
+  }
+
+  private boolean finished(boolean won, boolean ok) {
+    if (won) {
+      progress.finished(ok);
+      Consumer<Job<O>> hook = onDone;
+      if (hook != null) {
+        hook.accept(this);
+      }
+    }
+    return won;
+  }
+
+  @Override
+  public boolean cancel(boolean mayInterruptIfRunning) {
+    boolean won = finished(result.cancel(false), false);
+    if (won && mayInterruptIfRunning) {
+      Runnable hook = onCancel;
+      if (hook != null) {
+        hook.run();
+      }
+    }
+    return won || result.isCancelled();
+  }
+
+  @Override
+  public boolean isCancelled() {
+    return result.isCancelled();
+  }
+
+  @Override
+  public boolean isDone() {
+    return result.isDone();
+  }
+
+  @Override
+  public O get() throws InterruptedException, ExecutionException {
+    return result.get();
+  }
+
+  @Override
+  public O get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+    return result.get(timeout, unit);
+  }
+
+  @Override
+  public O join() {
+    try {
+      return result.join();
+    } catch (CompletionException | CancellationException e) {
+      throw failure(e);
+    }
+  }
+
+  @Override
+  public Outcome<O> outcome() {
+    try {
+      return new Outcome.Success<>(result.join());
+    } catch (CompletionException | CancellationException e) {
+      return new Outcome.Failure<>(failure(e));
+    }
+  }
+
+  /** The outcome of a job that is done; only call when {@link #isDone()}. */
+  Outcome<O> outcomeNow() {
+    return outcome();
+  }
+
+  private TaskFailedException failure(RuntimeException e) {
+    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    return new TaskFailedException(index, TaskFailedException.describeInput(input), cause);
+  }
+
+  @Override
+  public CompletableFuture<O> toCompletableFuture() {
+    return result.copy();
+  }
+
+  CompletableFuture<O> raw() {
+    return result;
+  }
+
+  @Override
+  public String toString() {
+    return "Job#" + index + (result.isDone() ? (result.isCompletedExceptionally() ? "[failed]" : "[done]") : "[pending]");
+  }
+}

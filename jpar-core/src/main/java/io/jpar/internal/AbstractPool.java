@@ -55,9 +55,21 @@ public abstract class AbstractPool implements Pool {
     return 1;
   }
 
-  /** How many chunks a lazy batch keeps in flight: enough to keep every worker busy while one is read. */
-  protected int window() {
-    return Math.max(4, 2 * parallelism());
+  /**
+   * How many chunks a lazy batch ({@code imap}) keeps in flight: enough that workers rarely wait for
+   * the consumer, few enough that memory stays flat on an endless input.
+   */
+  protected int lazyWindow() {
+    return Math.max(32, 4 * parallelism());
+  }
+
+  /**
+   * How many chunks {@code map} and {@code mapOutcomes} keep in flight. Their input is already in
+   * memory and their result will be, so by default everything is dispatched at once: no hand-off with
+   * the caller per result.
+   */
+  protected int eagerWindow() {
+    return Integer.MAX_VALUE;
   }
 
   ProgressTracker progress() {
@@ -98,7 +110,7 @@ public abstract class AbstractPool implements Pool {
 
   @Override
   public <I, O> List<O> map(Task<? super I, ? extends O> task, Iterable<? extends I> inputs) {
-    Fanout<I, O> run = fanout(task, inputs, Fanout.Mode.ORDERED_FAIL_FAST);
+    Fanout<I, O> run = fanout(task, inputs, Fanout.Mode.ORDERED_FAIL_FAST, eagerWindow());
     List<O> out = new ArrayList<>(sizeOf(inputs) < 0 ? 16 : (int) sizeOf(inputs));
     while (run.hasNext()) {
       out.add(run.next().orElseThrow());
@@ -108,7 +120,7 @@ public abstract class AbstractPool implements Pool {
 
   @Override
   public <I, O> List<Outcome<O>> mapOutcomes(Task<? super I, ? extends O> task, Iterable<? extends I> inputs) {
-    Fanout<I, O> run = fanout(task, inputs, Fanout.Mode.ORDERED);
+    Fanout<I, O> run = fanout(task, inputs, Fanout.Mode.ORDERED, eagerWindow());
     List<Outcome<O>> out = new ArrayList<>(sizeOf(inputs) < 0 ? 16 : (int) sizeOf(inputs));
     run.forEachRemaining(out::add);
     return out;
@@ -116,42 +128,42 @@ public abstract class AbstractPool implements Pool {
 
   @Override
   public <I, O> Stream<O> imap(Task<? super I, ? extends O> task, Iterable<? extends I> inputs) {
-    return values(fanout(task, inputs, Fanout.Mode.ORDERED));
+    return values(fanout(task, inputs, Fanout.Mode.ORDERED, lazyWindow()));
   }
 
   @Override
   public <I, O> Stream<O> imap(Task<? super I, ? extends O> task, Stream<? extends I> inputs) {
-    return values(fanout(task, inputs, Fanout.Mode.ORDERED));
+    return values(fanout(task, inputs, Fanout.Mode.ORDERED, lazyWindow()));
   }
 
   @Override
   public <I, O> Stream<O> imapUnordered(Task<? super I, ? extends O> task, Iterable<? extends I> inputs) {
-    return values(fanout(task, inputs, Fanout.Mode.UNORDERED));
+    return values(fanout(task, inputs, Fanout.Mode.UNORDERED, lazyWindow()));
   }
 
   @Override
   public <I, O> Stream<O> imapUnordered(Task<? super I, ? extends O> task, Stream<? extends I> inputs) {
-    return values(fanout(task, inputs, Fanout.Mode.UNORDERED));
+    return values(fanout(task, inputs, Fanout.Mode.UNORDERED, lazyWindow()));
   }
 
   @Override
   public <I, O> Stream<Outcome<O>> imapOutcomes(Task<? super I, ? extends O> task, Stream<? extends I> inputs) {
-    return stream(fanout(task, inputs, Fanout.Mode.UNORDERED), Function.identity());
+    return stream(fanout(task, inputs, Fanout.Mode.UNORDERED, lazyWindow()), Function.identity());
   }
 
-  private <I, O> Fanout<I, O> fanout(Task<?, ?> task, Iterable<? extends I> inputs, Fanout.Mode mode) {
+  private <I, O> Fanout<I, O> fanout(Task<?, ?> task, Iterable<? extends I> inputs, Fanout.Mode mode, int window) {
     Objects.requireNonNull(task, "task");
     Objects.requireNonNull(inputs, "inputs");
     requireOpen();
-    return new Fanout<>(this, task, inputs.iterator(), sizeOf(inputs), mode);
+    return new Fanout<>(this, task, inputs.iterator(), sizeOf(inputs), mode, window);
   }
 
-  private <I, O> Fanout<I, O> fanout(Task<?, ?> task, Stream<? extends I> inputs, Fanout.Mode mode) {
+  private <I, O> Fanout<I, O> fanout(Task<?, ?> task, Stream<? extends I> inputs, Fanout.Mode mode, int window) {
     Objects.requireNonNull(task, "task");
     Objects.requireNonNull(inputs, "inputs");
     requireOpen();
     Spliterator<? extends I> split = inputs.spliterator();
-    return new Fanout<>(this, task, Spliterators.iterator(split), split.getExactSizeIfKnown(), mode);
+    return new Fanout<>(this, task, Spliterators.iterator(split), split.getExactSizeIfKnown(), mode, window);
   }
 
   private static long sizeOf(Iterable<?> inputs) {

@@ -10,19 +10,23 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The engine behind {@code map}, {@code imap} and friends: pulls inputs from a (possibly endless)
  * iterator, keeps a bounded window of jobs in flight, and hands out outcomes in input order or in
  * completion order.
  *
- * <p>Invariants: only the consuming thread touches {@code inFlight}, {@code outstanding} and the source;
- * job completions (on pool threads) touch only {@code finished} and {@code abort}. An input is pulled
- * only when the window has room, so memory is bounded by {@code window x chunk} jobs.
+ * <p>Two bounds: at most {@code limit} jobs <em>running</em> (dispatched, not complete), which keeps
+ * the workers fed, and at most {@code 4 x limit} jobs <em>unconsumed</em> (dispatched, not yet handed
+ * out), which bounds memory when the head of an ordered run is slow. An input is pulled only within
+ * both bounds.
+ *
+ * <p>Threads: only the consuming thread touches the source, {@code inFlight}, {@code unconsumed};
+ * job completions (on pool threads) touch only {@code running}, {@code finished}, {@code aborted} and
+ * wake the consumer.
  */
 final class Fanout<I, O> implements Iterator<Outcome<O>> {
   /** How results are handed out and what a failure does. */
@@ -38,25 +42,32 @@ final class Fanout<I, O> implements Iterator<Outcome<O>> {
   private final AbstractPool pool;
   private final Task<Object, Object> task;
   private final Iterator<? extends I> source;
-  private final boolean sizeKnown;
+  private final long knownSize;
   private final Mode mode;
+  private final int windowChunks;
   private final ArrayDeque<Job<O>> inFlight = new ArrayDeque<>();
   private final Set<Job<O>> unorderedInFlight = new HashSet<>();
   private final LinkedBlockingQueue<Job<O>> finished = new LinkedBlockingQueue<>();
-  private final CompletableFuture<Void> abort = new CompletableFuture<>();
-  private int outstanding;
+  private final AtomicInteger running = new AtomicInteger();
+  /** An eager run (map) has no running bound; it then skips the shared counter on every completion. */
+  private final boolean bounded;
+  private volatile boolean aborted;
+  private volatile Thread waiter;
+  private int unconsumed;
   private long pulled;
   private boolean sourceDone;
   private boolean closed;
 
   @SuppressWarnings("unchecked")
-  Fanout(AbstractPool pool, Task<?, ?> task, Iterator<? extends I> source, long knownSize, Mode mode) {
+  Fanout(AbstractPool pool, Task<?, ?> task, Iterator<? extends I> source, long knownSize, Mode mode, int windowChunks) {
     this.pool = pool;
     this.task = (Task<Object, Object>) task;
     this.source = source;
-    this.sizeKnown = knownSize >= 0;
+    this.knownSize = knownSize;
     this.mode = mode;
-    if (sizeKnown) {
+    this.windowChunks = windowChunks;
+    this.bounded = windowChunks != Integer.MAX_VALUE;
+    if (knownSize >= 0) {
       pool.progress().expect(knownSize);
     } else {
       pool.progress().openUnknown();
@@ -66,7 +77,7 @@ final class Fanout<I, O> implements Iterator<Outcome<O>> {
   @Override
   public boolean hasNext() {
     topUp();
-    return outstanding > 0;
+    return unconsumed > 0;
   }
 
   @Override
@@ -76,51 +87,51 @@ final class Fanout<I, O> implements Iterator<Outcome<O>> {
     }
     Job<O> job;
     try {
-      job = mode == Mode.UNORDERED ? finished.take() : awaitHead();
-      if (mode == Mode.UNORDERED) {
-        unorderedInFlight.remove(job);
-      }
+      job = mode == Mode.UNORDERED ? takeFinished() : awaitHead();
     } catch (InterruptedException e) {
       close();
       Thread.currentThread().interrupt();
       throw new JparException("interrupted while waiting for a task's result; the rest were cancelled", e);
     }
-    outstanding--;
-    Outcome<O> outcome = job.outcomeNow();
+    unconsumed--;
+    Outcome<O> outcome = job.outcome();
     if (mode == Mode.ORDERED_FAIL_FAST && !outcome.isSuccess()) {
       close();
     }
     return outcome;
   }
 
+  private Job<O> takeFinished() throws InterruptedException {
+    Job<O> job = finished.take();
+    unorderedInFlight.remove(job);
+    return job;
+  }
+
+  /** Waits for the head job, topping the window up whenever any job completes meanwhile. */
   private Job<O> awaitHead() throws InterruptedException {
     Job<O> head = inFlight.peek();
-    if (mode == Mode.ORDERED_FAIL_FAST && !head.isDone()) {
-      try {
-        CompletableFuture.anyOf(head.raw(), abort).get();
-      } catch (ExecutionException | CancellationException ignored) {
-        // Either future failing is the news we wait for; it is read below.
-      }
-      if (!head.isDone()) {
+    while (!head.isDone()) {
+      if (aborted) {
         return firstFailure();
       }
-    }
-    inFlight.poll();
-    if (!head.isDone()) {
-      try {
-        head.raw().get();
-      } catch (ExecutionException | CancellationException ignored) {
-        // read by outcomeNow()
+      topUp();
+      waiter = Thread.currentThread();
+      if (!head.isDone() && !aborted) {
+        LockSupport.park(this);
+      }
+      waiter = null;
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
       }
     }
-    return head;
+    return inFlight.poll();
   }
 
   /** Fail-fast: a later job failed while the head still runs; surface that failure now. */
   private Job<O> firstFailure() {
     for (Iterator<Job<O>> it = inFlight.iterator(); it.hasNext(); ) {
       Job<O> j = it.next();
-      if (j.isDone() && !j.outcomeNow().isSuccess()) {
+      if (j.isDone() && !j.outcome().isSuccess()) {
         it.remove();
         return j;
       }
@@ -130,19 +141,20 @@ final class Fanout<I, O> implements Iterator<Outcome<O>> {
 
   private void topUp() {
     while (!sourceDone && !closed) {
-      int chunk = Math.max(1, pool.chunkSize());
-      int limit = pool.window() * chunk;
-      int room = limit - outstanding;
-      if (room <= 0 || (room < chunk && outstanding > 0)) {
+      int chunk = chunkSize();
+      long limit = Math.min(Integer.MAX_VALUE, (long) windowChunks * chunk);
+      long room = bounded ? Math.min(limit - running.get(), 4 * limit - unconsumed) : Integer.MAX_VALUE;
+      if (room <= 0 || (room < chunk && unconsumed > 0)) {
         return;
       }
-      List<Job<O>> jobs = new ArrayList<>(Math.min(chunk, room));
-      while (jobs.size() < Math.min(chunk, room) && source.hasNext()) {
+      int want = (int) Math.min(chunk, room);
+      List<Job<O>> jobs = new ArrayList<>(want);
+      while (jobs.size() < want && source.hasNext()) {
         Job<O> job = pool.newJob(pulled++, source.next());
         job.onDone(this::onJobDone);
         jobs.add(job);
       }
-      if (jobs.size() < Math.min(chunk, room)) {
+      if (jobs.size() < want) {
         endSource();
       }
       if (jobs.isEmpty()) {
@@ -153,23 +165,45 @@ final class Fanout<I, O> implements Iterator<Outcome<O>> {
       } else {
         inFlight.addAll(jobs);
       }
-      outstanding += jobs.size();
+      unconsumed += jobs.size();
+      if (bounded) {
+        running.addAndGet(jobs.size());
+      }
       pool.dispatch(task, jobs);
     }
   }
 
+  /** The pool's chunk size, capped so that a batch of known size splits evenly over the workers. */
+  private int chunkSize() {
+    int chunk = Math.max(1, pool.chunkSize());
+    if (knownSize > 0 && chunk > 1) {
+      long even = Math.max(1, (knownSize + 4L * pool.parallelism() - 1) / (4L * pool.parallelism()));
+      chunk = (int) Math.min(chunk, even);
+    }
+    return chunk;
+  }
+
   private void onJobDone(Job<O> job) {
+    if (bounded) {
+      running.decrementAndGet();
+    }
     if (mode == Mode.UNORDERED) {
       finished.add(job);
-    } else if (mode == Mode.ORDERED_FAIL_FAST && job.raw().isCompletedExceptionally()) {
-      abort.complete(null);
+      return;
+    }
+    if (mode == Mode.ORDERED_FAIL_FAST && job.isFailed()) {
+      aborted = true;
+    }
+    Thread w = waiter;
+    if (w != null) {
+      LockSupport.unpark(w);
     }
   }
 
   private void endSource() {
     if (!sourceDone) {
       sourceDone = true;
-      if (!sizeKnown) {
+      if (knownSize < 0) {
         pool.progress().closeUnknown(pulled);
       }
     }
@@ -182,8 +216,11 @@ final class Fanout<I, O> implements Iterator<Outcome<O>> {
     }
     closed = true;
     endSource();
-    for (Job<O> j : mode == Mode.UNORDERED ? List.copyOf(unorderedInFlight) : List.copyOf(inFlight)) {
-      j.cancel(true);
+    // Newest first: the queued jobs go before the running ones are interrupted, so a freed thread
+    // finds nothing left to start.
+    List<Job<O>> all = mode == Mode.UNORDERED ? List.copyOf(unorderedInFlight) : List.copyOf(inFlight);
+    for (int i = all.size() - 1; i >= 0; i--) {
+      all.get(i).cancel(true);
     }
   }
 }

@@ -123,9 +123,9 @@ public final class Job<O> implements TaskFuture<O> {
     }
   }
 
-  /** The outcome of a job that is done; only call when {@link #isDone()}. */
-  Outcome<O> outcomeNow() {
-    return outcome();
+  /** {@code true} once the job completed with a failure or was cancelled. */
+  boolean isFailed() {
+    return result.isCompletedExceptionally();
   }
 
   private TaskFailedException failure(RuntimeException e) {
@@ -136,10 +136,6 @@ public final class Job<O> implements TaskFuture<O> {
   @Override
   public CompletableFuture<O> toCompletableFuture() {
     return result.copy();
-  }
-
-  CompletableFuture<O> raw() {
-    return result;
   }
 
   @Override

@@ -5,6 +5,7 @@ import io.jpar.ProgressListener;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counts a pool's tasks and feeds its {@link ProgressListener}. The total is known while every batch
@@ -13,8 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class ProgressTracker {
   private final ProgressListener listener;
-  private final AtomicLong done = new AtomicLong();
-  private final AtomicLong failed = new AtomicLong();
+  // Adders, not atomics: every task of every thread bumps these, and they are read only for reports.
+  private final LongAdder done = new LongAdder();
+  private final LongAdder failed = new LongAdder();
   private final AtomicLong expected = new AtomicLong();
   private final AtomicLong openUnknownInputs = new AtomicLong();
   private final AtomicBoolean listenerFailed = new AtomicBoolean();
@@ -47,9 +49,9 @@ final class ProgressTracker {
   }
 
   void finished(boolean ok) {
-    done.incrementAndGet();
+    done.increment();
     if (!ok) {
-      failed.incrementAndGet();
+      failed.increment();
     }
     if (listener != null) {
       report();
@@ -58,9 +60,9 @@ final class ProgressTracker {
 
   private synchronized void report() {
     long elapsed = Math.max(1, System.nanoTime() - startNanos);
-    long d = done.get();
+    long d = done.sum();
     long total = openUnknownInputs.get() > 0 ? -1 : Math.max(expected.get(), d);
-    Progress p = new Progress(d, failed.get(), total, Duration.ofNanos(elapsed), d * 1e9 / elapsed);
+    Progress p = new Progress(d, failed.sum(), total, Duration.ofNanos(elapsed), d * 1e9 / elapsed);
     try {
       listener.onProgress(p);
     } catch (RuntimeException e) {

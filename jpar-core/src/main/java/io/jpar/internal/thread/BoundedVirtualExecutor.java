@@ -1,14 +1,15 @@
 package io.jpar.internal.thread;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -17,111 +18,110 @@ import java.util.concurrent.locks.ReentrantLock;
  * as plain {@link Runnable}s, not as parked threads, so a million queued tasks cost a million queue
  * entries, not a million stacks. Virtual threads are never reused (no leaking thread-locals).
  *
- * <p>Lock discipline: {@code lock} guards {@code queue}, {@code running}, {@code live} and {@code
- * shutdown}; tasks run outside it.
+ * <p>Lock-free on the hot path: {@code permits} counts free slots. Whoever adds work or frees a slot
+ * calls {@link #drain()}, which starts queued tasks while permits remain; since both sides re-check
+ * after their own change, no queued task is stranded. The lock only serves {@link #awaitTermination}.
+ * {@code live} threads are tracked only so that {@link #shutdownNow()} can interrupt them.
  */
 final class BoundedVirtualExecutor extends AbstractExecutorService {
-  private final int maxConcurrency;
   private final ThreadFactory factory;
+  private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger permits;
+  private final AtomicInteger live = new AtomicInteger();
+  private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition idle = lock.newCondition();
-  private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
-  private final Set<Thread> live = new HashSet<>();
-  private boolean shutdown;
+  private volatile boolean shutdown;
 
   BoundedVirtualExecutor(int maxConcurrency, String name) {
-    this.maxConcurrency = maxConcurrency;
+    this.permits = new AtomicInteger(maxConcurrency);
     this.factory = Thread.ofVirtual().name(name + "-", 1).factory();
   }
 
   @Override
   public void execute(Runnable task) {
-    lock.lock();
-    try {
-      if (shutdown) {
-        throw new RejectedExecutionException("executor is shut down");
+    if (shutdown) {
+      throw new RejectedExecutionException("executor is shut down");
+    }
+    live.incrementAndGet();
+    queue.offer(task);
+    drain();
+  }
+
+  private void drain() {
+    while (!queue.isEmpty()) {
+      int p = permits.get();
+      if (p == 0) {
+        return;
       }
-      if (live.size() < maxConcurrency) {
-        start(task);
-      } else {
-        queue.add(task);
+      if (!permits.compareAndSet(p, p - 1)) {
+        continue;
       }
-    } finally {
-      lock.unlock();
+      Runnable next = queue.poll();
+      if (next == null) {
+        permits.incrementAndGet();
+        continue;
+      }
+      factory.newThread(() -> runThenRelease(next)).start();
     }
   }
 
-  /** Called with the lock held. */
-  private void start(Runnable task) {
-    Thread t = factory.newThread(() -> runThenNext(task));
-    live.add(t);
-    t.start();
-  }
-
-  private void runThenNext(Runnable task) {
+  private void runThenRelease(Runnable task) {
+    Thread self = Thread.currentThread();
+    threads.add(self);
     try {
       task.run();
     } finally {
-      lock.lock();
-      try {
-        live.remove(Thread.currentThread());
-        Runnable next = queue.poll();
-        if (next != null) {
-          start(next);
-        } else if (live.isEmpty()) {
-          idle.signalAll();
-        }
-      } finally {
-        lock.unlock();
-      }
+      threads.remove(self);
+      permits.incrementAndGet();
+      finished();
+      drain();
+    }
+  }
+
+  private void finished() {
+    if (live.decrementAndGet() == 0 && shutdown) {
+      signalIdle();
+    }
+  }
+
+  private void signalIdle() {
+    lock.lock();
+    try {
+      idle.signalAll();
+    } finally {
+      lock.unlock();
     }
   }
 
   @Override
   public void shutdown() {
-    lock.lock();
-    try {
-      shutdown = true;
-      if (live.isEmpty()) {
-        idle.signalAll();
-      }
-    } finally {
-      lock.unlock();
+    shutdown = true;
+    if (live.get() == 0) {
+      signalIdle();
     }
   }
 
   @Override
   public List<Runnable> shutdownNow() {
-    lock.lock();
-    try {
-      shutdown = true;
-      List<Runnable> pending = new ArrayList<>(queue);
-      queue.clear();
-      live.forEach(Thread::interrupt);
-      return pending;
-    } finally {
-      lock.unlock();
+    shutdown = true;
+    threads.forEach(Thread::interrupt);
+    List<Runnable> pending = new ArrayList<>();
+    for (Runnable r; (r = queue.poll()) != null; ) {
+      pending.add(r);
+      finished();
     }
+    return pending;
   }
 
   @Override
   public boolean isShutdown() {
-    lock.lock();
-    try {
-      return shutdown;
-    } finally {
-      lock.unlock();
-    }
+    return shutdown;
   }
 
   @Override
   public boolean isTerminated() {
-    lock.lock();
-    try {
-      return shutdown && live.isEmpty() && queue.isEmpty();
-    } finally {
-      lock.unlock();
-    }
+    return shutdown && live.get() == 0;
   }
 
   @Override
@@ -129,7 +129,7 @@ final class BoundedVirtualExecutor extends AbstractExecutorService {
     long nanos = unit.toNanos(timeout);
     lock.lock();
     try {
-      while (!(shutdown && live.isEmpty() && queue.isEmpty())) {
+      while (!isTerminated()) {
         if (nanos <= 0) {
           return false;
         }

@@ -8,8 +8,6 @@ import io.jpar.internal.Job;
 import io.jpar.internal.Settings;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -27,7 +25,6 @@ public final class ThreadPool extends AbstractPool {
   private static final Duration TERMINATE_GRACE = Duration.ofSeconds(1);
 
   private final ExecutorService executor;
-  private final Set<Runner> running = ConcurrentHashMap.newKeySet();
   /** Set by terminate(): a task that ends by throwing from now on was stopped by us, so it is cancelled. */
   private volatile boolean terminating;
 
@@ -94,15 +91,11 @@ public final class ThreadPool extends AbstractPool {
 
   @Override
   protected void shutdownNow() {
+    // No registry of running tasks (it would cost every task a set insert and removal): shutdownNow()
+    // interrupts every pool thread, and a task that then ends by throwing is recorded as cancelled.
     terminating = true;
-    for (Runner r : running) {
-      r.job.cancel(true);
-    }
     for (Runnable queued : executor.shutdownNow()) {
       ((Runner) queued).job.cancel(false);
-    }
-    for (Runner r : running) {
-      r.job.cancel(true);
     }
     try {
       executor.awaitTermination(TERMINATE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
@@ -132,23 +125,30 @@ public final class ThreadPool extends AbstractPool {
         if (job.isDone()) {
           return; // cancelled while queued
         }
+        if (terminating) {
+          job.cancel(false);
+          return;
+        }
         thread = Thread.currentThread();
       }
-      running.add(this);
       Duration timeout = settings.taskTimeout();
       ScheduledFuture<?> deadline = timeout == null ? null : Deadlines.after(timeout, () -> expire(timeout));
       try {
-        job.complete(task.apply(job.input()));
+        Object value = task.apply(job.input());
+        if (terminating) {
+          job.cancel(false); // terminate() promised every unfinished future would end cancelled
+        }
+        job.complete(value);
       } catch (Throwable t) {
         if (terminating) {
           job.cancel(false);
         }
         job.fail(t);
+        return;
       } finally {
         if (deadline != null) {
           deadline.cancel(false);
         }
-        running.remove(this);
         synchronized (this) {
           thread = null;
           Thread.interrupted();

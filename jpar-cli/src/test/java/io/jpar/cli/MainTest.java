@@ -1,0 +1,46 @@
+package io.jpar.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class MainTest {
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    return Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+  }
+
+  @Test
+  void versionNamesJparAndTheJavaItRunsOn() {
+    assertThat(run("--version")).isZero();
+    assertThat(out.toString()).contains("jpar ").contains("Java " + Runtime.version().feature());
+  }
+
+  @Test
+  void helpListsTheCommandsWithExamples() {
+    assertThat(run("--help")).isZero();
+    assertThat(out.toString()).contains("demo").contains("Examples:");
+  }
+
+  @Test
+  void anUnknownOptionIsAUsageErrorWithExitCode2() {
+    assertThat(run("demo", "--no-such-option")).isEqualTo(2);
+    assertThat(err.toString()).contains("Unknown option: '--no-such-option'");
+  }
+
+  @Test
+  void demoMeasuresBothKindsOfWorkAndDrawsTheLessonFromTheNumbers() {
+    assertThat(run("demo", "--waits", "40", "--compute-tasks", "4")).isZero();
+    String text = out.toString();
+    assertThat(text).contains("compute, sequential").contains("wait, virtual threads");
+    assertThat(text).containsPattern("computing: \\d+\\.\\dx on \\d+ cores");
+    assertThat(text).containsPattern("waiting: the CPU idled at \\d+%");
+  }
+}

@@ -40,6 +40,14 @@ public interface Pool extends AutoCloseable {
   }
 
   /**
+   * A pool of worker JVMs, by default one per available processor: for work that must be isolated
+   * (crashes, leaks, hangs and native code stay in their worker) or that wants its own heap and GC.
+   */
+  static ProcessPoolBuilder processes() {
+    return new ProcessPoolBuilder();
+  }
+
+  /**
    * Applies {@code task} to every input and returns the results in input order. The first failure
    * cancels the tasks still pending or running and is thrown.
    *

@@ -7,7 +7,8 @@ import java.util.stream.Stream;
 /** The backends a behaviour spec runs against; each builds a pool of 2 workers with the given options. */
 enum Backends {
   THREADS(o -> o.apply(Pool.threads().workers(2)).build()),
-  VIRTUAL_THREADS(o -> o.apply(Pool.virtualThreads().maxConcurrency(2)).build());
+  VIRTUAL_THREADS(o -> o.apply(Pool.virtualThreads().maxConcurrency(2)).build()),
+  PROCESSES(o -> o.apply(Pool.processes().workers(2)).build());
 
   /** Options a test may add; every backend builder accepts them. */
   interface Options {

@@ -50,10 +50,17 @@ public abstract class AbstractPool implements Pool {
   /** Cancels queued jobs, stops running ones and releases the machinery. Blocks until done. */
   protected abstract void shutdownNow();
 
-  /** How many inputs go into one dispatch. Backends with a per-dispatch cost make this adaptive. */
-  protected int chunkSize() {
+  /** How many inputs of {@code task} go into one dispatch. Backends with a per-dispatch cost adapt it. */
+  protected int chunkSize(Task<?, ?> task) {
     return 1;
   }
+
+  /**
+   * Checks a task before any of its work is dispatched (the process backend proves it can be sent).
+   *
+   * @throws IllegalArgumentException naming what is wrong with the task
+   */
+  protected void prepare(Task<?, ?> task) {}
 
   /**
    * How many chunks a lazy batch ({@code imap}) keeps in flight: enough that workers rarely wait for
@@ -100,6 +107,7 @@ public abstract class AbstractPool implements Pool {
   public <I, O> TaskFuture<O> submit(Task<? super I, ? extends O> task, I input) {
     Objects.requireNonNull(task, "task");
     requireOpen();
+    prepare(task);
     progress.expect(1);
     Job<O> job = newJob(0, input);
     @SuppressWarnings("unchecked")
@@ -155,6 +163,7 @@ public abstract class AbstractPool implements Pool {
     Objects.requireNonNull(task, "task");
     Objects.requireNonNull(inputs, "inputs");
     requireOpen();
+    prepare(task);
     return new Fanout<>(this, task, inputs.iterator(), sizeOf(inputs), mode, window);
   }
 
@@ -162,6 +171,7 @@ public abstract class AbstractPool implements Pool {
     Objects.requireNonNull(task, "task");
     Objects.requireNonNull(inputs, "inputs");
     requireOpen();
+    prepare(task);
     Spliterator<? extends I> split = inputs.spliterator();
     return new Fanout<>(this, task, Spliterators.iterator(split), split.getExactSizeIfKnown(), mode, window);
   }

@@ -20,7 +20,7 @@ import java.util.concurrent.locks.LockSupport;
  * completion order.
  *
  * <p>Two bounds: at most {@code limit} jobs <em>running</em> (dispatched, not complete), which keeps
- * the workers fed, and at most {@code 4 x limit} jobs <em>unconsumed</em> (dispatched, not yet handed
+ * the workers fed, and at most {@code 2 x limit} jobs <em>unconsumed</em> (dispatched, not yet handed
  * out), which bounds memory when the head of an ordered run is slow. An input is pulled only within
  * both bounds.
  *
@@ -38,6 +38,9 @@ final class Fanout<I, O> implements Iterator<Outcome<O>> {
     /** Completion order; every failure is an outcome. */
     UNORDERED
   }
+
+  /** With an input of unknown length, read at most this many inputs per chunk ahead. */
+  private static final int MAX_LAZY_CHUNK = 256;
 
   private final AbstractPool pool;
   private final Task<Object, Object> task;
@@ -143,7 +146,7 @@ final class Fanout<I, O> implements Iterator<Outcome<O>> {
     while (!sourceDone && !closed) {
       int chunk = chunkSize();
       long limit = Math.min(Integer.MAX_VALUE, (long) windowChunks * chunk);
-      long room = bounded ? Math.min(limit - running.get(), 4 * limit - unconsumed) : Integer.MAX_VALUE;
+      long room = bounded ? Math.min(limit - running.get(), 2 * limit - unconsumed) : Integer.MAX_VALUE;
       if (room <= 0 || (room < chunk && unconsumed > 0)) {
         return;
       }
@@ -173,9 +176,15 @@ final class Fanout<I, O> implements Iterator<Outcome<O>> {
     }
   }
 
-  /** The pool's chunk size, capped so that a batch of known size splits evenly over the workers. */
+  /**
+   * The pool's chunk size, capped so that a batch of known size splits evenly over the workers, and
+   * that a lazy input of unknown size is not read far ahead.
+   */
   private int chunkSize() {
-    int chunk = Math.max(1, pool.chunkSize());
+    int chunk = Math.max(1, pool.chunkSize(task));
+    if (knownSize < 0) {
+      chunk = Math.min(chunk, MAX_LAZY_CHUNK);
+    }
     if (knownSize > 0 && chunk > 1) {
       long even = Math.max(1, (knownSize + 4L * pool.parallelism() - 1) / (4L * pool.parallelism()));
       chunk = (int) Math.min(chunk, even);

@@ -26,6 +26,12 @@ public final class Job<O> implements TaskFuture<O> {
   private final ProgressTracker progress;
   private volatile Consumer<Job<O>> onDone;
   private volatile Runnable onCancel;
+  private int crashes; // owned by the backend's lock
+
+  /** Counts one more worker lost (crash or timeout) under this job; returns the count. */
+  public int recordCrash() {
+    return ++crashes;
+  }
 
   Job(long index, Object input, ProgressTracker progress) {
     this.index = index;

@@ -1,0 +1,185 @@
+package io.jpar;
+
+import io.jpar.internal.process.ProcessPool;
+import io.jpar.internal.process.ProcessSettings;
+import io.jpar.internal.process.wire.JavaSerializationCodec;
+import io.jpar.spi.Codec;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Builds a {@link Pool} of worker JVMs, for work that must be isolated: a task that exits, runs out of
+ * memory, crashes in native code or hangs takes down its worker, never the pool or the caller, and a
+ * task past its timeout is really stopped (its worker is killed and replaced). Workers are started from
+ * this JVM's own {@code java} and class path; tasks, inputs and results cross by a {@link Codec} (Java
+ * serialization by default), so they must be serializable. Small tasks are sent in chunks whose size
+ * adapts to the measured task time.
+ *
+ * {@snippet :
+ * try (Pool pool = Pool.processes().workers(4).workerHeap("512m").taskTimeout(Duration.ofMinutes(2)).build()) {
+ *   List<Stats> stats = pool.map(CsvStats::of, files);   // each file analysed in a worker JVM
+ * }
+ * }
+ *
+ * <p>{@link #build()} returns once every worker has answered its handshake.
+ *
+ * <p>Thread safety: a builder is meant for one thread.
+ *
+ * @since 0.1
+ */
+public final class ProcessPoolBuilder extends PoolBuilder<ProcessPoolBuilder> {
+  private static final Pattern HEAP = Pattern.compile("[1-9][0-9]*[kKmMgG]?");
+
+  private Integer workers;
+  private String workerHeap;
+  private List<String> jvmOptions;
+  private final Map<String, String> environment = new LinkedHashMap<>();
+  private Path workingDirectory;
+  private Task<Integer, ?> initializer;
+  private Integer maxTasksPerWorker;
+  private Integer retries;
+  private Integer chunkSize;
+  private Class<? extends Codec> codec;
+  private String allowClasses;
+
+  ProcessPoolBuilder() {}
+
+  /** The number of worker JVMs. Default: {@link Runtime#availableProcessors()}. */
+  public ProcessPoolBuilder workers(int workers) {
+    requireUnset("workers", this.workers);
+    this.workers = requirePositive("workers", workers);
+    return this;
+  }
+
+  /** Each worker's maximum heap, in {@code -Xmx} form: {@code "512m"}, {@code "2g"}. Default: the JVM's. */
+  public ProcessPoolBuilder workerHeap(String size) {
+    Objects.requireNonNull(size, "size");
+    requireUnset("workerHeap", this.workerHeap);
+    if (!HEAP.matcher(size).matches()) {
+      throw new IllegalArgumentException("workerHeap must look like 512m or 2g, was '" + size + "'");
+    }
+    this.workerHeap = size;
+    return this;
+  }
+
+  /** Extra options for the worker JVMs, e.g. {@code "-XX:+UseZGC"}, {@code "-Dfoo=bar"}. */
+  public ProcessPoolBuilder jvmOptions(String... options) {
+    requireUnset("jvmOptions", this.jvmOptions);
+    for (String o : options) {
+      if (o == null || !o.startsWith("-")) {
+        throw new IllegalArgumentException("a JVM option starts with '-', was '" + o + "'");
+      }
+    }
+    this.jvmOptions = List.of(options);
+    return this;
+  }
+
+  /** Sets an environment variable for the workers (they inherit this JVM's environment otherwise). */
+  public ProcessPoolBuilder environment(String name, String value) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(value, "value");
+    if (environment.containsKey(name)) {
+      throw new IllegalStateException("environment " + name + " was already set to " + environment.get(name));
+    }
+    environment.put(name, value);
+    return this;
+  }
+
+  /** The workers' working directory. Default: this JVM's. */
+  public ProcessPoolBuilder workingDirectory(Path dir) {
+    Objects.requireNonNull(dir, "dir");
+    requireUnset("workingDirectory", this.workingDirectory);
+    this.workingDirectory = dir;
+    return this;
+  }
+
+  /**
+   * Runs once in each worker, before its first task, with the worker's number (1, 2, ...): load a
+   * model, open a file. If it fails the worker reports the error and the pool does not start.
+   */
+  public ProcessPoolBuilder initializer(Task<Integer, ?> initializer) {
+    Objects.requireNonNull(initializer, "initializer");
+    requireUnset("initializer", this.initializer);
+    this.initializer = initializer;
+    return this;
+  }
+
+  /** Replaces a worker after it has run this many tasks, so leaks die with it. Default: never. */
+  public ProcessPoolBuilder maxTasksPerWorker(int tasks) {
+    requireUnset("maxTasksPerWorker", this.maxTasksPerWorker);
+    this.maxTasksPerWorker = requirePositive("maxTasksPerWorker", tasks);
+    return this;
+  }
+
+  /**
+   * How many more times a task is tried, on a fresh worker, after its worker died under it or it
+   * timed out. A task that throws is never retried (it would throw again). Default: 0.
+   */
+  public ProcessPoolBuilder retries(int retries) {
+    requireUnset("retries", this.retries);
+    if (retries < 0) {
+      throw new IllegalArgumentException("retries must be 0 or more, was " + retries);
+    }
+    this.retries = retries;
+    return this;
+  }
+
+  /** Sends exactly this many inputs per round trip instead of adapting to the task time. */
+  public ProcessPoolBuilder chunkSize(int inputs) {
+    requireUnset("chunkSize", this.chunkSize);
+    this.chunkSize = requirePositive("chunkSize", inputs);
+    return this;
+  }
+
+  /** The codec for tasks, inputs and results; it needs a public no-argument constructor. */
+  public ProcessPoolBuilder codec(Class<? extends Codec> codec) {
+    Objects.requireNonNull(codec, "codec");
+    requireUnset("codec", this.codec);
+    try {
+      codec.getConstructor();
+    } catch (NoSuchMethodException e) {
+      throw new IllegalArgumentException(codec.getName() + " needs a public no-argument constructor", e);
+    }
+    this.codec = codec;
+    return this;
+  }
+
+  /**
+   * Restricts what the default codec will deserialize to JDK classes, jpar's own and these patterns
+   * ({@code "com.example.**"}, {@code "com.example.Stats"}). Default: JDK classes and anything on the
+   * application class path.
+   */
+  public ProcessPoolBuilder allowClasses(String... patterns) {
+    requireUnset("allowClasses", this.allowClasses);
+    for (String p : patterns) {
+      if (p == null || p.isBlank() || p.contains(";") || p.startsWith("!")) {
+        throw new IllegalArgumentException("a class pattern looks like com.example.** or com.example.Type, was '" + p + "'");
+      }
+    }
+    this.allowClasses = String.join(";", patterns);
+    return this;
+  }
+
+  @Override
+  public Pool build() {
+    int n = workers == null ? Runtime.getRuntime().availableProcessors() : workers;
+    ProcessSettings ps =
+        new ProcessSettings(
+            settings("jpar-processes", n),
+            workerHeap,
+            jvmOptions == null ? List.of() : jvmOptions,
+            Map.copyOf(environment),
+            workingDirectory,
+            initializer,
+            maxTasksPerWorker == null ? 0 : maxTasksPerWorker,
+            retries == null ? 0 : retries,
+            chunkSize == null ? 0 : chunkSize,
+            codec == null ? JavaSerializationCodec.class : codec,
+            allowClasses == null ? "" : allowClasses);
+    return ProcessPool.start(ps);
+  }
+}

@@ -1,0 +1,637 @@
+package io.jpar.internal.process;
+
+import io.jpar.JparException;
+import io.jpar.Task;
+import io.jpar.internal.AbstractPool;
+import io.jpar.internal.Job;
+import io.jpar.internal.process.wire.Frame;
+import io.jpar.internal.process.wire.RemoteFailure;
+import io.jpar.internal.process.wire.Values;
+import io.jpar.internal.process.wire.WorkerConfig;
+import io.jpar.spi.Codec;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The process backend: a set of worker JVMs, a FIFO of batches waiting for one, and the rules for
+ * what happens when a worker dies. Each worker runs one batch at a time, so a death is attributed to
+ * exactly the batch it was running; see {@link Recovery} for who is blamed and what is re-sent.
+ *
+ * <p>Lock discipline: {@code lock} guards {@code workers}, {@code idle}, {@code pending}, {@code
+ * inFlight}, the lifecycle fields and every {@link WorkerHandle}/{@link Batch} field marked as pool
+ * state. Nothing blocks while holding it: frames are written after it is released ({@link #pump}),
+ * and jobs are completed outside it (their callbacks run user-visible code).
+ */
+public final class ProcessPool extends AbstractPool {
+  /** Consecutive workers that fail to start before the pool gives up as broken. */
+  private static final int MAX_START_FAILURES = 3;
+  private static final long HANDSHAKE_TIMEOUT_MILLIS = 60_000;
+  private static final long EXIT_GRACE_MILLIS = 5_000;
+
+  final ProcessSettings ps;
+  final Codec codec;
+  private final WorkerLauncher launcher;
+  private final Recovery recovery = new Recovery(this);
+  private final Map<Task<?, ?>, TaskEntry> tasks = Collections.synchronizedMap(new WeakHashMap<>());
+  private final byte[] initializerBytes;
+  private final Thread shutdownHook;
+
+  final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private final List<WorkerHandle> workers = new ArrayList<>();
+  private final ArrayDeque<WorkerHandle> idle = new ArrayDeque<>();
+  private final ArrayDeque<Batch> pending = new ArrayDeque<>();
+  private int inFlight;
+  private int nextWorkerId = 1;
+  private int nextTaskId = 1;
+  private long nextBatchId = 1;
+  private int startFailures;
+  private Throwable broken;
+  private boolean stopping;
+
+  private ProcessPool(ProcessSettings ps) {
+    super(ps.common());
+    this.ps = ps;
+    try {
+      this.codec = ps.codec() == io.jpar.internal.process.wire.JavaSerializationCodec.class
+          ? new io.jpar.internal.process.wire.JavaSerializationCodec(ps.allowClasses())
+          : ps.codec().getConstructor().newInstance();
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalArgumentException("cannot create codec " + ps.codec().getName() + ": " + e, e);
+    }
+    this.launcher = new WorkerLauncher(ps);
+    this.initializerBytes = ps.initializer() == null ? new byte[0] : encodeTask(ps.initializer(), "initializer");
+    this.shutdownHook = new Thread(this::killAll, "jpar-" + ps.common().name() + "-shutdown");
+  }
+
+  /** Starts the workers and returns once all of them have answered their handshake. */
+  public static ProcessPool start(ProcessSettings ps) {
+    ProcessPool pool = new ProcessPool(ps);
+    Runtime.getRuntime().addShutdownHook(pool.shutdownHook);
+    for (int i = 0; i < pool.parallelism(); i++) {
+      pool.spawn();
+    }
+    pool.awaitReady();
+    return pool;
+  }
+
+  private void awaitReady() {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HANDSHAKE_TIMEOUT_MILLIS);
+    lock.lock();
+    try {
+      while (broken == null && readyCount() < parallelism()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          broken = new JparException("worker JVMs did not answer within " + HANDSHAKE_TIMEOUT_MILLIS + " ms");
+          break;
+        }
+        changed.awaitNanos(left);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      broken = new JparException("interrupted while starting worker JVMs", e);
+    } finally {
+      lock.unlock();
+    }
+    if (broken != null) {
+      terminate();
+      throw new JparException("the process pool could not start: " + broken.getMessage(), broken);
+    }
+  }
+
+  private int readyCount() {
+    int n = 0;
+    for (WorkerHandle w : workers) {
+      n += w.ready ? 1 : 0;
+    }
+    return n;
+  }
+
+  // ---- tasks and dispatch ----
+
+  @Override
+  protected void prepare(Task<?, ?> task) {
+    entry(task);
+  }
+
+  private TaskEntry entry(Task<?, ?> task) {
+    synchronized (tasks) {
+      return tasks.computeIfAbsent(task, t -> new TaskEntry(nextTaskId++, encodeTask(t, "task"), ps.chunkSize(),
+          ps.maxTasksPerWorker()));
+    }
+  }
+
+  private byte[] encodeTask(Task<?, ?> task, String what) {
+    try {
+      return Values.encodeOne(task, codec);
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException("The " + what + " cannot be sent to a worker process: " + e
+          + ". A lambda can be sent when its target type is Task and everything it captures is Serializable;"
+          + " the class named here is the one that is not.", e);
+    }
+  }
+
+  @Override
+  protected int chunkSize(Task<?, ?> task) {
+    return entry(task).chunkSize();
+  }
+
+  @Override
+  protected int lazyWindow() {
+    return 2 * parallelism() + 2;
+  }
+
+  @Override
+  protected int eagerWindow() {
+    return lazyWindow(); // chunks are sized as results come in, so they must not all be cut up front
+  }
+
+  @Override
+  protected void dispatch(Task<Object, Object> task, List<? extends Job<?>> jobs) {
+    List<Job<?>> sendable = new ArrayList<>(jobs.size());
+    Object[] inputs = new Object[jobs.size()];
+    for (Job<?> j : jobs) {
+      inputs[sendable.size()] = j.input();
+      sendable.add(j);
+    }
+    byte[] encoded;
+    try {
+      encoded = encodeInputs(inputs);
+    } catch (IOException | RuntimeException e) {
+      sendable = failUnencodable(jobs);
+      if (sendable.isEmpty()) {
+        return;
+      }
+      encoded = encodeInputs(sendable);
+    }
+    enqueue(new Batch(0, entry(task), sendable, encoded), false);
+  }
+
+  private byte[] encodeInputs(Object[] inputs) throws IOException {
+    java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream(64 + 8 * inputs.length);
+    java.io.DataOutputStream out = new java.io.DataOutputStream(buf);
+    Values.write(out, inputs, codec);
+    out.flush();
+    return buf.toByteArray();
+  }
+
+  byte[] encodeInputs(List<Job<?>> jobs) {
+    Object[] inputs = new Object[jobs.size()];
+    for (int i = 0; i < inputs.length; i++) {
+      inputs[i] = jobs.get(i).input();
+    }
+    try {
+      return encodeInputs(inputs);
+    } catch (IOException e) {
+      throw new IllegalStateException("inputs that encoded before no longer encode", e);
+    }
+  }
+
+  /** Fails each input that will not encode, naming its class; returns the ones that will. */
+  private List<Job<?>> failUnencodable(List<? extends Job<?>> jobs) {
+    List<Job<?>> ok = new ArrayList<>();
+    for (Job<?> j : jobs) {
+      try {
+        encodeInputs(new Object[] {j.input()});
+        ok.add(j);
+      } catch (IOException | RuntimeException e) {
+        String type = j.input() == null ? "null" : j.input().getClass().getName();
+        j.fail(new IllegalArgumentException("The input (" + type + ") cannot be sent to a worker process: " + e, e));
+      }
+    }
+    return ok;
+  }
+
+  /** Queues a batch (at the front for work recovered from a dead worker) and starts what can start. */
+  void enqueue(Batch batch, boolean front) {
+    for (Job<?> j : batch.jobs) {
+      j.onCancel(() -> onCancel(batch));
+    }
+    lock.lock();
+    try {
+      if (broken != null) {
+        failAll(batch.jobs, broken);
+        return;
+      }
+      Batch numbered = batch.id == 0 ? new Batch(nextBatchId++, batch.task, batch.jobs, batch.inputs) : batch;
+      if (numbered != batch) {
+        for (Job<?> j : numbered.jobs) {
+          j.onCancel(() -> onCancel(numbered));
+        }
+      }
+      if (front) {
+        pending.addFirst(numbered);
+      } else {
+        pending.addLast(numbered);
+      }
+    } finally {
+      lock.unlock();
+    }
+    pump();
+  }
+
+  Batch newBatch(TaskEntry task, List<Job<?>> jobs) {
+    return new Batch(0, task, jobs, encodeInputs(jobs));
+  }
+
+  /** Pairs idle workers with pending batches, then sends them outside the lock. */
+  void pump() {
+    List<Batch> toSend = new ArrayList<>();
+    lock.lock();
+    try {
+      while (!idle.isEmpty() && !pending.isEmpty()) {
+        Batch b = pending.pollFirst();
+        if (b.restCancelled()) {
+          continue;
+        }
+        WorkerHandle w = idle.pollFirst();
+        b.worker = w;
+        w.current = b;
+        inFlight++;
+        toSend.add(b);
+      }
+      if (pending.isEmpty() && inFlight == 0) {
+        changed.signalAll();
+      }
+    } finally {
+      lock.unlock();
+    }
+    for (Batch b : toSend) {
+      send(b);
+    }
+  }
+
+  private void send(Batch b) {
+    WorkerHandle w = b.worker;
+    boolean withCode = w.learn(b.task.id);
+    byte[] code = withCode ? b.task.bytes : new byte[0];
+    java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream(24 + code.length + b.inputs.length);
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(buf)) {
+      out.writeLong(b.id);
+      out.writeInt(b.task.id);
+      out.writeInt(code.length);
+      out.write(code);
+      out.write(b.inputs);
+    } catch (IOException e) {
+      throw new IllegalStateException(e); // a byte array does not fail
+    }
+    b.sentNanos = System.nanoTime();
+    b.lastProgressNanos = b.sentNanos;
+    try {
+      w.send(new Frame(Frame.BATCH, buf.toByteArray()));
+    } catch (IOException e) {
+      // The worker is dead or dying; its reader reports the death and Recovery re-sends the batch.
+      w.forget(b.task.id);
+      return;
+    }
+    if (settings.taskTimeout() != null) {
+      recovery.watchDeadline(b);
+    }
+  }
+
+  private void onCancel(Batch b) {
+    WorkerHandle w;
+    lock.lock();
+    try {
+      w = b.worker;
+      if (w == null || w.current != b || !b.restCancelled()) {
+        return; // still queued (it will be skipped) or partly wanted: let it run
+      }
+    } finally {
+      lock.unlock();
+    }
+    w.kill("its task was cancelled");
+  }
+
+  // ---- frames from workers (on each worker's reader thread) ----
+
+  void onFrame(WorkerHandle w, Frame f) throws IOException {
+    switch (f.type()) {
+      case Frame.HELLO -> onHello(w);
+      case Frame.RESULTS -> onResults(w, f.payload());
+      case Frame.FATAL -> {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(f.payload()));
+        in.readLong();
+        w.fatalIndex = in.readInt();
+        w.fatal = decodeFailure(in.readAllBytes());
+      }
+      case Frame.INIT_FAILED -> w.initFailure = decodeFailure(f.payload());
+      default -> throw new Frame.ProtocolException("unexpected frame type " + f.type() + " from " + w);
+    }
+  }
+
+  private RemoteFailure decodeFailure(byte[] bytes) {
+    try {
+      return (RemoteFailure) Values.decodeOne(bytes, codec);
+    } catch (IOException | ClassNotFoundException | RuntimeException e) {
+      return new RemoteFailure(null, "unknown", "the worker's error report could not be decoded: " + e, "");
+    }
+  }
+
+  private void onHello(WorkerHandle w) {
+    lock.lock();
+    try {
+      w.ready = true;
+      startFailures = 0;
+      idle.addLast(w);
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    pump();
+  }
+
+  private void onResults(WorkerHandle w, byte[] payload) throws IOException {
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
+    long batchId = in.readLong();
+    int from = in.readInt();
+    boolean last = in.readBoolean();
+    in.readLong(); // the worker's compute time; the pool sizes chunks on wall time, which includes the trip
+    Batch b = w.current;
+    if (b == null || b.id != batchId) {
+      throw new Frame.ProtocolException("results for batch " + batchId + " which " + w + " is not running");
+    }
+    Object[] values;
+    try {
+      values = Values.read(in, codec);
+    } catch (ClassNotFoundException | IOException | RuntimeException e) {
+      values = new Object[countValues(payload)];
+      RemoteFailure f = RemoteFailure.of(new IllegalStateException(
+          "the task's results could not be decoded in the caller: " + e, e), null);
+      java.util.Arrays.fill(values, f);
+    }
+    for (int i = 0; i < values.length; i++) {
+      Job<?> job = b.jobs.get(from + i);
+      if (values[i] instanceof RemoteFailure rf) {
+        job.fail(Recovery.toThrowable(rf, codec));
+      } else {
+        job.complete(values[i]);
+      }
+    }
+    b.received = from + values.length;
+    b.lastProgressNanos = System.nanoTime();
+    if (last) {
+      b.task.record(b.jobs.size(), b.lastProgressNanos - b.sentNanos);
+      batchDone(w, b);
+    }
+  }
+
+  private static int countValues(byte[] payload) throws IOException {
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
+    in.skipBytes(8 + 4 + 1 + 8 + 1);
+    return in.readInt();
+  }
+
+  private void batchDone(WorkerHandle w, Batch b) {
+    boolean retire;
+    lock.lock();
+    try {
+      w.current = null;
+      inFlight--;
+      w.tasksRun += b.jobs.size();
+      retire = ps.maxTasksPerWorker() > 0 && w.tasksRun >= ps.maxTasksPerWorker();
+      if (retire) {
+        w.retiring = true;
+        workers.remove(w);
+      } else {
+        idle.addLast(w);
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (retire) {
+      retire(w);
+      spawnIfNeeded();
+    }
+    pump();
+  }
+
+  private void retire(WorkerHandle w) {
+    try {
+      w.send(new Frame(Frame.SHUTDOWN, new byte[0]));
+    } catch (IOException e) {
+      w.kill("it could not be asked to exit");
+    }
+  }
+
+  /** A worker's stdout ended: it died, exited or was killed. Runs on its reader thread. */
+  void onDeath(WorkerHandle w) {
+    int exitCode = w.awaitExit(EXIT_GRACE_MILLIS);
+    Batch b;
+    boolean neverReady;
+    List<String> tail = w.stderrTail();
+    lock.lock();
+    try {
+      b = w.current;
+      w.current = null;
+      if (b != null) {
+        inFlight--;
+      }
+      workers.remove(w);
+      idle.remove(w);
+      neverReady = !w.ready && !w.retiring;
+      if (neverReady && !stopping) {
+        startFailures++;
+        // A failing initializer fails the same way in every worker: no point trying three.
+        if ((startFailures >= MAX_START_FAILURES || w.initFailure != null) && broken == null) {
+          broken = recovery.startFailure(w, exitCode, tail);
+        }
+      }
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    if (b != null) {
+      recovery.recover(w, b, exitCode, tail);
+    }
+    if (isBroken()) {
+      failPending();
+    } else {
+      spawnIfNeeded();
+    }
+    pump();
+  }
+
+  boolean isBroken() {
+    lock.lock();
+    try {
+      return broken != null;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void failPending() {
+    List<Batch> drained;
+    Throwable cause;
+    lock.lock();
+    try {
+      drained = new ArrayList<>(pending);
+      pending.clear();
+      cause = broken;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    for (Batch b : drained) {
+      failAll(b.jobs, cause);
+    }
+  }
+
+  private static void failAll(List<Job<?>> jobs, Throwable cause) {
+    for (Job<?> j : jobs) {
+      j.fail(new JparException("the process pool is broken: " + cause.getMessage(), cause));
+    }
+  }
+
+  /** Keeps the pool at full strength while it is open. */
+  private void spawnIfNeeded() {
+    boolean spawn;
+    lock.lock();
+    try {
+      spawn = !stopping && broken == null && workers.size() < parallelism();
+    } finally {
+      lock.unlock();
+    }
+    if (spawn) {
+      spawn();
+    }
+  }
+
+  private void spawn() {
+    int id;
+    lock.lock();
+    try {
+      id = nextWorkerId++;
+    } finally {
+      lock.unlock();
+    }
+    String name = settings.name() + "-" + id;
+    try {
+      byte[] config = new WorkerConfig(id, ps.codec().getName(), ps.allowClasses(), settings.taskTimeout() != null,
+          initializerBytes).toBytes();
+      WorkerHandle w = WorkerHandle.start(id, name, launcher.builder(id), config, this, System.err);
+      lock.lock();
+      try {
+        workers.add(w);
+      } finally {
+        lock.unlock();
+      }
+    } catch (IOException e) {
+      lock.lock();
+      try {
+        if (++startFailures >= MAX_START_FAILURES && broken == null) {
+          broken = new JparException("cannot start a worker JVM: " + e.getMessage(), e);
+        }
+        changed.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  // ---- lifecycle ----
+
+  @Override
+  protected void shutdownGracefully() {
+    boolean interrupted = false;
+    lock.lock();
+    try {
+      while (broken == null && (!pending.isEmpty() || inFlight > 0)) {
+        try {
+          changed.await();
+        } catch (InterruptedException e) {
+          interrupted = true;
+          break;
+        }
+      }
+      stopping = true;
+    } finally {
+      lock.unlock();
+    }
+    if (interrupted) {
+      shutdownNow();
+      Thread.currentThread().interrupt();
+      return;
+    }
+    for (WorkerHandle w : snapshotWorkers()) {
+      w.retiring = true;
+      retire(w);
+    }
+    awaitAllExited();
+  }
+
+  @Override
+  protected void shutdownNow() {
+    List<Batch> drained;
+    List<Job<?>> running = new ArrayList<>();
+    lock.lock();
+    try {
+      stopping = true;
+      drained = new ArrayList<>(pending);
+      pending.clear();
+      for (WorkerHandle w : workers) {
+        w.retiring = true;
+        if (w.current != null) {
+          running.addAll(w.current.jobs);
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    for (Batch b : drained) {
+      b.jobs.forEach(j -> j.cancel(false));
+    }
+    running.forEach(j -> j.cancel(false));
+    killAll();
+    awaitAllExited();
+  }
+
+  private List<WorkerHandle> snapshotWorkers() {
+    lock.lock();
+    try {
+      return new ArrayList<>(workers);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void killAll() {
+    for (WorkerHandle w : snapshotWorkers()) {
+      w.kill("the pool was terminated");
+    }
+  }
+
+  private void awaitAllExited() {
+    List<WorkerHandle> all = snapshotWorkers();
+    for (WorkerHandle w : all) {
+      w.awaitExit(EXIT_GRACE_MILLIS);
+    }
+    lock.lock();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(EXIT_GRACE_MILLIS);
+      while (!workers.isEmpty() && System.nanoTime() < deadline) {
+        changed.awaitNanos(TimeUnit.MILLISECONDS.toNanos(50));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      lock.unlock();
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException e) {
+      // the JVM is already shutting down; the hook is running or ran
+    }
+  }
+}

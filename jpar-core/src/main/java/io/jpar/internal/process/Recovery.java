@@ -1,0 +1,156 @@
+package io.jpar.internal.process;
+
+import io.jpar.JparException;
+import io.jpar.RemoteTaskException;
+import io.jpar.TaskTimeoutException;
+import io.jpar.WorkerCrashedException;
+import io.jpar.internal.Deadlines;
+import io.jpar.internal.Job;
+import io.jpar.internal.process.wire.RemoteFailure;
+import io.jpar.internal.process.wire.Values;
+import io.jpar.spi.Codec;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What happens to a batch whose worker died, and the task deadlines that kill workers.
+ *
+ * <p>Blame: a worker runs its batch in order and reports results in order, so the job that was
+ * running is the first without a result — exactly, when results are sent one by one (tasks with a
+ * deadline, single-job batches) or the worker said which input hurt it (a fatal error); otherwise a
+ * few finished results may not have been sent yet. The blamed job counts a crash: it is re-sent while
+ * it has retries left, else it fails with {@link WorkerCrashedException} or {@link
+ * TaskTimeoutException}. Jobs after it never started and are re-sent without counting anything. When
+ * blame is not exact, every job without a result is re-sent alone, so that a job that kills its
+ * worker again is then blamed exactly. Re-sent work goes to the front of the queue.
+ */
+final class Recovery {
+  private final ProcessPool pool;
+
+  Recovery(ProcessPool pool) {
+    this.pool = pool;
+  }
+
+  void recover(WorkerHandle w, Batch b, int exitCode, List<String> tail) {
+    List<Job<?>> rest = new ArrayList<>();
+    for (int i = b.received; i < b.jobs.size(); i++) {
+      if (!b.jobs.get(i).isDone()) {
+        rest.add(b.jobs.get(i));
+      }
+    }
+    if (rest.isEmpty()) {
+      return;
+    }
+    Job<?> blamed = null;
+    boolean timedOut = false;
+    Throwable cause = null;
+    if (b.timedOut != null && rest.contains(b.timedOut)) {
+      blamed = b.timedOut;
+      timedOut = true;
+    } else if (w.fatal != null && w.fatalIndex >= 0 && w.fatalIndex < b.jobs.size()
+        && rest.contains(b.jobs.get(w.fatalIndex))) {
+      blamed = b.jobs.get(w.fatalIndex);
+      cause = toThrowable(w.fatal, pool.codec);
+    } else if (b.jobs.size() == 1 || pool.ps.common().taskTimeout() != null) {
+      blamed = rest.get(0);
+    }
+    if (blamed == null) {
+      for (int i = rest.size() - 1; i >= 0; i--) {
+        pool.enqueue(pool.newBatch(b.task, List.of(rest.get(i))), true);
+      }
+      return;
+    }
+    List<Job<?>> others = new ArrayList<>(rest);
+    others.remove(blamed);
+    if (!others.isEmpty()) {
+      pool.enqueue(pool.newBatch(b.task, others), true);
+    }
+    if (blamed.recordCrash() <= pool.ps.retries()) {
+      pool.enqueue(pool.newBatch(b.task, List.of(blamed)), true);
+    } else if (timedOut) {
+      blamed.fail(new TaskTimeoutException(pool.ps.common().taskTimeout(), "its worker process " + w.pid() + " was killed"));
+    } else {
+      blamed.fail(new WorkerCrashedException(w.pid(), exitCode, reason(w, exitCode, tail), tail, cause));
+    }
+  }
+
+  private String reason(WorkerHandle w, int exitCode, List<String> tail) {
+    if (w.fatal != null) {
+      return "the task threw " + w.fatal.className() + ", after which the JVM cannot be trusted";
+    }
+    if (tail.stream().anyMatch(l -> l.contains("OutOfMemoryError"))) {
+      String limit = pool.ps.workerHeap() == null ? "" : " (workerHeap " + pool.ps.workerHeap() + ")";
+      return "it ran out of memory" + limit;
+    }
+    if (w.killedBecause != null) {
+      return "jpar killed it because " + w.killedBecause;
+    }
+    if (exitCode == 128 + 9) {
+      return "it was killed from outside (SIGKILL: the kernel's OOM killer, or a kill -9)";
+    }
+    if (exitCode > 128) {
+      return "it was killed by a signal";
+    }
+    return "the task ended the JVM (System.exit or Runtime.halt)";
+  }
+
+  JparException startFailure(WorkerHandle w, int exitCode, List<String> tail) {
+    if (w.initFailure != null) {
+      return new JparException("the initializer failed in worker " + w.name + ": " + w.initFailure.className()
+          + (w.initFailure.message() == null ? "" : ": " + w.initFailure.message()), toThrowable(w.initFailure, pool.codec));
+    }
+    StringBuilder sb = new StringBuilder("worker " + w.name + " exited before its handshake (exit code " + exitCode + ")");
+    if (!tail.isEmpty()) {
+      sb.append("; its stderr:");
+      tail.forEach(l -> sb.append("\n  ").append(l));
+    }
+    return new JparException(sb.toString());
+  }
+
+  /** Starts watching a sent batch: a job without progress for the task timeout gets its worker killed. */
+  void watchDeadline(Batch b) {
+    schedule(b, pool.ps.common().taskTimeout().toNanos());
+  }
+
+  private void schedule(Batch b, long delayNanos) {
+    Deadlines.after(Duration.ofNanos(delayNanos), () -> check(b));
+  }
+
+  private void check(Batch b) {
+    WorkerHandle w;
+    pool.lock.lock();
+    try {
+      w = b.worker;
+      if (w == null || w.current != b) {
+        return; // finished or recovered
+      }
+    } finally {
+      pool.lock.unlock();
+    }
+    long timeout = pool.ps.common().taskTimeout().toNanos();
+    long quiet = System.nanoTime() - b.lastProgressNanos;
+    int at = b.received;
+    if (quiet >= timeout && at < b.jobs.size()) {
+      b.timedOut = b.jobs.get(at);
+      w.kill("its task ran past the timeout of " + pool.ps.common().taskTimeout().toMillis() + " ms");
+    } else if (at < b.jobs.size()) {
+      schedule(b, timeout - quiet);
+    }
+  }
+
+  /** The worker-side exception as itself when it decodes here, else as a {@link RemoteTaskException}. */
+  static Throwable toThrowable(RemoteFailure rf, Codec codec) {
+    if (rf.errorBytes() != null) {
+      try {
+        if (Values.decodeOne(rf.errorBytes(), codec) instanceof Throwable t) {
+          return t;
+        }
+      } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError e) {
+        // fall through to the textual form
+      }
+    }
+    return new RemoteTaskException(rf.className(), rf.message(), rf.trace());
+  }
+}

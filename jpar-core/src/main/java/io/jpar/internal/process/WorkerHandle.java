@@ -1,0 +1,186 @@
+package io.jpar.internal.process;
+
+import io.jpar.internal.process.wire.Frame;
+import io.jpar.internal.process.wire.RemoteFailure;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.BufferedReader;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One worker JVM as the parent sees it: the process, a writer to its stdin (frames never interleave:
+ * sends hold the writer's monitor), a reader thread for its stdout frames and a drainer thread for its
+ * stderr, which forwards each line to the parent's stderr with the worker's name and keeps the last
+ * lines for crash reports. The fields marked "pool" are guarded by the pool's lock.
+ */
+final class WorkerHandle {
+  private static final int TAIL_LINES = 20;
+
+  final int id;
+  final String name;
+  private final Process process;
+  private final DataOutputStream toWorker;
+  private final ArrayDeque<String> stderrTail = new ArrayDeque<>();
+  private final Set<Integer> knownTasks = new HashSet<>(); // guarded by toWorker
+  private final Thread stderrDrainer;
+
+  // pool: the batch being run, tasks run so far, and what the pool decided about this worker
+  Batch current;
+  long tasksRun;
+  boolean ready;
+  boolean retiring;
+  // Why the pool killed it (timeout, cancel, protocol error), or null for a death the pool did not cause.
+  volatile String killedBecause;
+  // What the worker reported just before dying, if it could.
+  volatile RemoteFailure fatal;
+  volatile int fatalIndex = -1;
+  volatile RemoteFailure initFailure;
+
+  private WorkerHandle(int id, String name, Process process, PrintStream forward) {
+    this.id = id;
+    this.name = name;
+    this.process = process;
+    this.toWorker = new DataOutputStream(new BufferedOutputStream(process.getOutputStream(), 1 << 16));
+    this.stderrDrainer = new Thread(() -> drain(forward), name + "-stderr");
+    stderrDrainer.setDaemon(true);
+  }
+
+  /** Starts the process, sends its configuration and starts the threads that listen to it. */
+  static WorkerHandle start(int id, String name, ProcessBuilder pb, byte[] config, ProcessPool pool, PrintStream forward)
+      throws IOException {
+    Process p = pb.start();
+    WorkerHandle w = new WorkerHandle(id, name, p, forward);
+    w.stderrDrainer.start();
+    Thread reader = new Thread(() -> w.read(pool), name + "-reader");
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      w.send(new Frame(Frame.CONFIG, config));
+    } catch (IOException e) {
+      // It died at once; the reader reports the death with its stderr.
+    }
+    return w;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  void send(Frame frame) throws IOException {
+    synchronized (toWorker) {
+      frame.writeTo(toWorker);
+      toWorker.flush();
+    }
+  }
+
+  /** Records that this worker now has the task's code; true if it had to be sent. */
+  boolean learn(int taskId) {
+    synchronized (toWorker) {
+      return knownTasks.add(taskId);
+    }
+  }
+
+  void forget(int taskId) {
+    synchronized (toWorker) {
+      knownTasks.remove(taskId);
+    }
+  }
+
+  private void read(ProcessPool pool) {
+    DataInputStream in = new DataInputStream(new BufferedInputStream(process.getInputStream(), 1 << 16));
+    try {
+      while (true) {
+        pool.onFrame(this, Frame.readFrom(in));
+      }
+    } catch (Frame.ProtocolException e) {
+      kill("it broke the protocol (" + e.getMessage() + ")");
+    } catch (EOFException e) {
+      // the worker is gone
+    } catch (IOException | RuntimeException e) {
+      kill("reading from it failed (" + e + ")");
+    }
+    pool.onDeath(this);
+  }
+
+  private void drain(PrintStream forward) {
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+      for (String line; (line = r.readLine()) != null; ) {
+        synchronized (stderrTail) {
+          if (stderrTail.size() == TAIL_LINES) {
+            stderrTail.removeFirst();
+          }
+          stderrTail.addLast(line);
+        }
+        forward.println("[" + name + "] " + line);
+      }
+    } catch (IOException e) {
+      // the stream closed with the process
+    }
+  }
+
+  /** The last stderr lines; waits briefly for the drainer so that a dying worker's last words are in. */
+  List<String> stderrTail() {
+    try {
+      stderrDrainer.join(500);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    synchronized (stderrTail) {
+      return List.copyOf(stderrTail);
+    }
+  }
+
+  /** Kills the worker and its descendants at once, noting why (the first reason wins). */
+  void kill(String because) {
+    if (killedBecause == null) {
+      killedBecause = because;
+    }
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+  }
+
+  /** Waits for the process to end and returns its exit code; kills it if it does not end in time. */
+  int awaitExit(long timeoutMillis) {
+    try {
+      if (!process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
+        kill("it did not exit when asked");
+        process.waitFor(5, TimeUnit.SECONDS);
+      }
+      return process.isAlive() ? -1 : process.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  /** Closes the worker's stdin: a worker reads that as "the parent is gone" and halts. */
+  void closeInput() {
+    synchronized (toWorker) {
+      try {
+        toWorker.close();
+      } catch (IOException e) {
+        // already closed
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return name + "(pid " + pid() + ")";
+  }
+}

@@ -108,7 +108,7 @@ final class WorkerHandle {
         pool.onFrame(this, Frame.readFrom(in));
       }
     } catch (Frame.ProtocolException e) {
-      kill("it broke the protocol (" + e.getMessage() + ")");
+      salvageStdout(in, e);
     } catch (EOFException e) {
       // the worker is gone
     } catch (IOException | RuntimeException e) {
@@ -117,15 +117,40 @@ final class WorkerHandle {
     pool.onDeath(this);
   }
 
+  /**
+   * Bytes that are not a frame: usually the JVM itself printing on its way out (an OOM exit, a fatal
+   * error report). Give it a moment to finish dying, keep what it printed for the crash report, and
+   * kill it only if it does not end by itself.
+   */
+  private void salvageStdout(DataInputStream in, Frame.ProtocolException e) {
+    try {
+      if (!process.waitFor(1, TimeUnit.SECONDS)) {
+        kill("it broke the protocol (" + e.getMessage() + ")");
+      }
+      byte[] rest = in.readNBytes(8 * 1024);
+      for (String line : new String(rest, StandardCharsets.UTF_8).split("\\R")) {
+        if (!line.isBlank()) {
+          addTail("(stdout) " + line);
+        }
+      }
+    } catch (IOException | InterruptedException ignored) {
+      kill("it broke the protocol (" + e.getMessage() + ")");
+    }
+  }
+
+  private void addTail(String line) {
+    synchronized (stderrTail) {
+      if (stderrTail.size() == TAIL_LINES) {
+        stderrTail.removeFirst();
+      }
+      stderrTail.addLast(line);
+    }
+  }
+
   private void drain(PrintStream forward) {
     try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = r.readLine()) != null; ) {
-        synchronized (stderrTail) {
-          if (stderrTail.size() == TAIL_LINES) {
-            stderrTail.removeFirst();
-          }
-          stderrTail.addLast(line);
-        }
+        addTail(line);
         forward.println("[" + name + "] " + line);
       }
     } catch (IOException e) {

@@ -74,7 +74,20 @@ final class WorkerLauncher {
     return List.copyOf(cmd);
   }
 
+  /**
+   * The archive for this java, class path and options; {@code null} when the class path has
+   * directories, which the JVM cannot archive (it then fails the dump at exit, prints to stdout and
+   * turns the exit code into 1: a worker's exit code would lie).
+   */
   private static String cdsArchive(Path java, String classPath, List<String> options, String tmp) {
+    if (classPath.isEmpty()) {
+      return null;
+    }
+    for (String entry : classPath.split(File.pathSeparator)) {
+      if (!entry.endsWith(".jar") || !Files.isRegularFile(Path.of(entry))) {
+        return null;
+      }
+    }
     try {
       Path dir = Path.of(tmp, "jpar-cds");
       Files.createDirectories(dir);

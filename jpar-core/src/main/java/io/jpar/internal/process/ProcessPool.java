@@ -214,28 +214,22 @@ public final class ProcessPool extends AbstractPool {
 
   /** Queues a batch (at the front for work recovered from a dead worker) and starts what can start. */
   void enqueue(Batch batch, boolean front) {
-    for (Job<?> j : batch.jobs) {
-      j.onCancel(() -> onCancel(batch));
-    }
+    Throwable refused = null;
     lock.lock();
     try {
       if (broken != null) {
-        failAll(batch.jobs, broken);
-        return;
-      }
-      Batch numbered = batch.id == 0 ? new Batch(nextBatchId++, batch.task, batch.jobs, batch.inputs) : batch;
-      if (numbered != batch) {
-        for (Job<?> j : numbered.jobs) {
-          j.onCancel(() -> onCancel(numbered));
-        }
-      }
-      if (front) {
-        pending.addFirst(numbered);
+        refused = broken;
+      } else if (front) {
+        pending.addFirst(renumber(batch));
       } else {
-        pending.addLast(numbered);
+        pending.addLast(renumber(batch));
       }
     } finally {
       lock.unlock();
+    }
+    if (refused != null) {
+      failAll(batch.jobs, refused); // outside the lock: completing a job runs callers' callbacks
+      return;
     }
     pump();
   }
@@ -255,6 +249,7 @@ public final class ProcessPool extends AbstractPool {
           continue;
         }
         WorkerHandle w = idle.pollFirst();
+        b = fitToAllowance(b, w);
         b.worker = w;
         w.current = b;
         inFlight++;
@@ -269,6 +264,34 @@ public final class ProcessPool extends AbstractPool {
     for (Batch b : toSend) {
       send(b);
     }
+  }
+
+  /**
+   * With maxTasksPerWorker, a worker near its limit gets only what it may still run; the rest of the
+   * batch goes back to the front of the queue. Called with the lock held.
+   */
+  private Batch fitToAllowance(Batch b, WorkerHandle w) {
+    if (ps.maxTasksPerWorker() == 0) {
+      return b;
+    }
+    int allowance = (int) Math.max(1, ps.maxTasksPerWorker() - w.tasksRun);
+    if (b.jobs.size() <= allowance) {
+      return b;
+    }
+    List<Job<?>> head = b.jobs.subList(0, allowance);
+    List<Job<?>> tail = b.jobs.subList(allowance, b.jobs.size());
+    Batch rest = renumber(new Batch(0, b.task, List.copyOf(tail), encodeInputs(tail)));
+    pending.addFirst(rest);
+    return renumber(new Batch(0, b.task, List.copyOf(head), encodeInputs(head)));
+  }
+
+  /** Gives a batch its id and points its jobs' cancel hooks at it. Called with the lock held. */
+  private Batch renumber(Batch b) {
+    Batch numbered = new Batch(nextBatchId++, b.task, b.jobs, b.inputs);
+    for (Job<?> j : numbered.jobs) {
+      j.onCancel(() -> onCancel(numbered));
+    }
+    return numbered;
   }
 
   private void send(Batch b) {

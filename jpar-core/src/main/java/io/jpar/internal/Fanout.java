@@ -192,7 +192,7 @@ final class Fanout<I, O> implements Iterator<Outcome<O>> {
     return chunk;
   }
 
-  private void onJobDone(Job<O> job) {
+  private void onJobDone(Job<O> job, boolean wake) {
     if (bounded) {
       running.decrementAndGet();
     }
@@ -204,7 +204,7 @@ final class Fanout<I, O> implements Iterator<Outcome<O>> {
       aborted = true;
     }
     Thread w = waiter;
-    if (w != null) {
+    if (w != null && (wake || aborted)) {
       LockSupport.unpark(w);
     }
   }

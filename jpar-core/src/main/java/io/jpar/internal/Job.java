@@ -9,7 +9,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 
 /**
  * One input on its way through a pool, and the future of its result. Backends complete it exactly once
@@ -24,7 +23,7 @@ public final class Job<O> implements TaskFuture<O> {
   private final Object input;
   private final CompletableFuture<O> result = new CompletableFuture<>();
   private final ProgressTracker progress;
-  private volatile Consumer<Job<O>> onDone;
+  private volatile DoneHook<O> onDone;
   private volatile Runnable onCancel;
   private int crashes; // owned by the backend's lock
 
@@ -47,8 +46,18 @@ public final class Job<O> implements TaskFuture<O> {
     return input;
   }
 
+  /** Runs once when a job completes. */
+  interface DoneHook<O> {
+    /**
+     * @param job the job that completed
+     * @param wake false when the completer has more completions in hand right now, so that a waiting
+     *     consumer need not be woken for each one (it is woken for the last)
+     */
+    void done(Job<O> job, boolean wake);
+  }
+
   /** Sets the hook that runs once this job completes; call before dispatching it. */
-  void onDone(Consumer<Job<O>> hook) {
+  void onDone(DoneHook<O> hook) {
     this.onDone = hook;
   }
 
@@ -58,22 +67,32 @@ public final class Job<O> implements TaskFuture<O> {
   }
 
   /** Completes with a value; {@code false} if the job was already complete. */
-  @SuppressWarnings("unchecked")
   public boolean complete(Object value) {
-    return finished(result.complete((O) value), true);
+    return complete(value, true);
+  }
+
+  /** As {@link #complete(Object)}; {@code wake} as in {@link DoneHook#done}. */
+  @SuppressWarnings("unchecked")
+  public boolean complete(Object value, boolean wake) {
+    return finished(result.complete((O) value), true, wake);
   }
 
   /** Completes with a failure; {@code false} if the job was already complete. */
   public boolean fail(Throwable error) {
-    return finished(result.completeExceptionally(error), false);
+    return fail(error, true);
   }
 
-  private boolean finished(boolean won, boolean ok) {
+  /** As {@link #fail(Throwable)}; {@code wake} as in {@link DoneHook#done}. */
+  public boolean fail(Throwable error, boolean wake) {
+    return finished(result.completeExceptionally(error), false, wake);
+  }
+
+  private boolean finished(boolean won, boolean ok, boolean wake) {
     if (won) {
       progress.finished(ok);
-      Consumer<Job<O>> hook = onDone;
+      DoneHook<O> hook = onDone;
       if (hook != null) {
-        hook.accept(this);
+        hook.done(this, wake);
       }
     }
     return won;
@@ -81,7 +100,7 @@ public final class Job<O> implements TaskFuture<O> {
 
   @Override
   public boolean cancel(boolean mayInterruptIfRunning) {
-    boolean won = finished(result.cancel(false), false);
+    boolean won = finished(result.cancel(false), false, true);
     if (won && mayInterruptIfRunning) {
       Runnable hook = onCancel;
       if (hook != null) {

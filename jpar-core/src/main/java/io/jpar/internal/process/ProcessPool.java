@@ -288,8 +288,9 @@ public final class ProcessPool extends AbstractPool {
   /** Gives a batch its id and points its jobs' cancel hooks at it. Called with the lock held. */
   private Batch renumber(Batch b) {
     Batch numbered = new Batch(nextBatchId++, b.task, b.jobs, b.inputs);
+    Runnable hook = () -> onCancel(numbered);
     for (Job<?> j : numbered.jobs) {
-      j.onCancel(() -> onCancel(numbered));
+      j.onCancel(hook);
     }
     return numbered;
   }
@@ -330,10 +331,11 @@ public final class ProcessPool extends AbstractPool {
       if (w == null || w.current != b || !b.restCancelled()) {
         return; // still queued (it will be skipped) or partly wanted: let it run
       }
+      w.condemned = true; // decided under the lock, so the worker gets no new batch before it dies
     } finally {
       lock.unlock();
     }
-    w.kill("its task was cancelled");
+    w.kill(WorkerHandle.KILLED_FOR_CANCEL);
   }
 
   // ---- frames from workers (on each worker's reader thread) ----
@@ -395,10 +397,11 @@ public final class ProcessPool extends AbstractPool {
     }
     for (int i = 0; i < values.length; i++) {
       Job<?> job = b.jobs.get(from + i);
+      boolean wake = i == values.length - 1; // wake a waiting caller once per frame, not once per result
       if (values[i] instanceof RemoteFailure rf) {
-        job.fail(Recovery.toThrowable(rf, codec));
+        job.fail(Recovery.toThrowable(rf, codec), wake);
       } else {
-        job.complete(values[i]);
+        job.complete(values[i], wake);
       }
     }
     b.received = from + values.length;
@@ -426,7 +429,7 @@ public final class ProcessPool extends AbstractPool {
       if (retire) {
         w.retiring = true;
         workers.remove(w);
-      } else {
+      } else if (!w.condemned) {
         idle.addLast(w);
       }
     } finally {
@@ -544,11 +547,23 @@ public final class ProcessPool extends AbstractPool {
       byte[] config = new WorkerConfig(id, ps.codec().getName(), ps.allowClasses(), settings.taskTimeout() != null,
           initializerBytes).toBytes();
       WorkerHandle w = WorkerHandle.start(id, name, launcher.builder(id), config, this, System.err);
+      boolean unwanted;
       lock.lock();
       try {
-        workers.add(w);
+        // The pool may have begun to stop while this worker started (outside the lock): then no
+        // shutdown will ever see it in the list, so it must go now.
+        unwanted = stopping || broken != null;
+        if (unwanted) {
+          w.retiring = true;
+        } else {
+          workers.add(w);
+        }
       } finally {
         lock.unlock();
+      }
+      if (unwanted) {
+        w.kill("the pool stopped while it started");
+        w.awaitExit(EXIT_GRACE_MILLIS);
       }
     } catch (IOException e) {
       lock.lock();

@@ -43,6 +43,11 @@ final class Recovery {
     if (rest.isEmpty()) {
       return;
     }
+    if (WorkerHandle.KILLED_FOR_CANCEL.equals(w.killedBecause)) {
+      // We killed it for a cancelled batch; anything else it held did nothing wrong.
+      pool.enqueue(pool.newBatch(b.task, rest), true);
+      return;
+    }
     Job<?> blamed = null;
     boolean timedOut = false;
     Throwable cause = null;

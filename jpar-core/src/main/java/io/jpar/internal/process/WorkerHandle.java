@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class WorkerHandle {
   private static final int TAIL_LINES = 20;
+  static final String KILLED_FOR_CANCEL = "its task was cancelled";
 
   final int id;
   final String name;
@@ -40,6 +41,7 @@ final class WorkerHandle {
   long tasksRun;
   boolean ready;
   boolean retiring;
+  boolean condemned; // the pool is killing it: it gets no more work
   // Why the pool killed it (timeout, cancel, protocol error), or null for a death the pool did not cause.
   volatile String killedBecause;
   // What the worker reported just before dying, if it could.

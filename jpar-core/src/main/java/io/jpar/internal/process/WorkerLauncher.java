@@ -52,6 +52,11 @@ final class WorkerLauncher {
     cmd.add("-XX:+ExitOnOutOfMemoryError");
     cmd.add("-XX:ErrorFile=" + tmp + File.separator + "jpar-worker-hs_err-%p.log");
     cmd.add("-XX:-UsePerfData");
+    if (s.jvmOptions().stream().noneMatch(o -> o.startsWith("-XX:+Use") && o.endsWith("GC"))) {
+      // A worker runs one task at a time: the serial collector starts faster, needs less memory and
+      // pauses briefly on a worker's small live set. A user who wants another GC names it.
+      cmd.add("-XX:+UseSerialGC");
+    }
     cmd.add("-Xshare:auto");
     String archive = cdsArchive(java, classPath, s.jvmOptions(), tmp);
     if (archive != null) {

@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -29,19 +30,25 @@ public final class Values {
     out.writeInt(values.length);
     switch (tag) {
       case INTS -> {
+        ByteBuffer b = ByteBuffer.allocate(4 * values.length);
         for (Object v : values) {
-          out.writeInt((Integer) v);
+          b.putInt((Integer) v);
         }
+        out.write(b.array());
       }
       case LONGS -> {
+        ByteBuffer b = ByteBuffer.allocate(8 * values.length);
         for (Object v : values) {
-          out.writeLong((Long) v);
+          b.putLong((Long) v);
         }
+        out.write(b.array());
       }
       case DOUBLES -> {
+        ByteBuffer b = ByteBuffer.allocate(8 * values.length);
         for (Object v : values) {
-          out.writeDouble((Double) v);
+          b.putDouble((Double) v);
         }
+        out.write(b.array());
       }
       case STRINGS -> {
         for (Object v : values) {
@@ -62,21 +69,27 @@ public final class Values {
   public static Object[] read(DataInputStream in, Codec codec) throws IOException, ClassNotFoundException {
     byte tag = in.readByte();
     int n = in.readInt();
+    if (n < 0) {
+      throw new Frame.ProtocolException("negative value count " + n);
+    }
     Object[] values = new Object[n];
     switch (tag) {
       case INTS -> {
+        ByteBuffer b = bulk(in, 4L * n);
         for (int i = 0; i < n; i++) {
-          values[i] = in.readInt();
+          values[i] = b.getInt();
         }
       }
       case LONGS -> {
+        ByteBuffer b = bulk(in, 8L * n);
         for (int i = 0; i < n; i++) {
-          values[i] = in.readLong();
+          values[i] = b.getLong();
         }
       }
       case DOUBLES -> {
+        ByteBuffer b = bulk(in, 8L * n);
         for (int i = 0; i < n; i++) {
-          values[i] = in.readDouble();
+          values[i] = b.getDouble();
         }
       }
       case STRINGS -> {
@@ -98,6 +111,15 @@ public final class Values {
       default -> throw new Frame.ProtocolException("unknown value tag " + tag);
     }
     return values;
+  }
+
+  private static ByteBuffer bulk(DataInputStream in, long length) throws IOException {
+    if (length > Frame.MAX_LENGTH) {
+      throw new Frame.ProtocolException("value block of " + length + " bytes is out of range");
+    }
+    byte[] b = new byte[(int) length];
+    in.readFully(b);
+    return ByteBuffer.wrap(b);
   }
 
   private static byte tagOf(Object[] values) {

@@ -1,0 +1,163 @@
+package io.jpar.bench;
+
+import io.jpar.Pool;
+import io.jpar.Task;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * Coarse measurements of the process backend that JMH is a poor fit for (process start-up, RSS,
+ * multi-second batches). Each figure is the median of several runs after warm-up. Prints one line per
+ * figure: {@code name value unit}. Run by {@code bench/process}, which runs the Python references
+ * beside it.
+ */
+public final class ProcessBench {
+  private ProcessBench() {}
+
+  static final Task<Integer, Integer> PLUS_ONE = x -> x + 1;
+
+  public static void main(String[] args) throws Exception {
+    String only = args.length > 0 ? args[0] : "all";
+    if (only.equals("all") || only.equals("pipe")) {
+      report("pipe_pingpong_64B_us", median(5, ProcessBench::pipePingPongMicros), "us");
+    }
+    if (only.equals("all") || only.equals("startup")) {
+      report("pool_startup_2_workers_ms", median(7, ProcessBench::startupMillis), "ms");
+    }
+    try (Pool pool = Pool.processes().workers(2).build()) {
+      if (only.equals("all") || only.equals("submit")) {
+        report("submit_roundtrip_us", median(5, () -> submitMicros(pool)), "us");
+      }
+      if (only.equals("all") || only.equals("map")) {
+        List<Integer> inputs = IntStream.range(0, 100_000).boxed().toList();
+        for (int i = 0; i < 10; i++) {
+          pool.map(PLUS_ONE, inputs); // warm-up: both JITs, and the parent's heap sizing
+        }
+        report("map_100k_trivial_per_task_us", median(9, () -> {
+          long t0 = System.nanoTime();
+          List<Integer> out = pool.map(PLUS_ONE, inputs);
+          check(out.get(99_999) == 100_000);
+          return (System.nanoTime() - t0) / 1e3 / inputs.size();
+        }), "us");
+      }
+      if (only.equals("all") || only.equals("rss")) {
+        report("idle_worker_rss_mb", idleRssMb(), "MB");
+      }
+    }
+    if (only.equals("all") || only.equals("speedup")) {
+      double one = median(3, () -> cpuBatchSeconds(1));
+      double two = median(3, () -> cpuBatchSeconds(2));
+      report("cpu_batch_1_worker_s", one, "s");
+      report("cpu_batch_2_workers_s", two, "s");
+      report("cpu_speedup_2_vs_1", one / two, "x");
+    }
+  }
+
+  interface Measure {
+    double run() throws Exception;
+  }
+
+  static double median(int runs, Measure m) throws Exception {
+    m.run(); // warm-up
+    double[] v = new double[runs];
+    for (int i = 0; i < runs; i++) {
+      v[i] = m.run();
+    }
+    Arrays.sort(v);
+    return v[runs / 2];
+  }
+
+  static void report(String name, double value, String unit) {
+    System.out.printf("%-34s %10.3f %s%n", name, value, unit);
+  }
+
+  static void check(boolean ok) {
+    if (!ok) {
+      throw new AssertionError("wrong result");
+    }
+  }
+
+  static double pipePingPongMicros() throws IOException, InterruptedException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), PipeEcho.class.getName()).start();
+    try {
+      DataOutputStream out = new DataOutputStream(p.getOutputStream());
+      DataInputStream in = new DataInputStream(p.getInputStream());
+      byte[] msg = new byte[64];
+      int n = 20_000;
+      for (int i = 0; i < 2_000; i++) { // warm both sides
+        out.write(msg);
+        out.flush();
+        in.readFully(msg);
+      }
+      long t0 = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        out.write(msg);
+        out.flush();
+        in.readFully(msg);
+      }
+      return (System.nanoTime() - t0) / 1e3 / n;
+    } finally {
+      p.destroy();
+      p.waitFor();
+    }
+  }
+
+  static double startupMillis() {
+    long t0 = System.nanoTime();
+    Pool pool = Pool.processes().workers(2).build();
+    double ms = (System.nanoTime() - t0) / 1e6;
+    pool.close();
+    return ms;
+  }
+
+  static double submitMicros(Pool pool) {
+    int n = 5_000;
+    for (int i = 0; i < 500; i++) {
+      pool.submit(PLUS_ONE, i).join();
+    }
+    long t0 = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      check(pool.submit(PLUS_ONE, i).join() == i + 1);
+    }
+    return (System.nanoTime() - t0) / 1e3 / n;
+  }
+
+  static double idleRssMb() throws IOException, InterruptedException {
+    Thread.sleep(500);
+    List<Long> rss = new ArrayList<>();
+    for (ProcessHandle child : ProcessHandle.current().children().toList()) {
+      for (String line : Files.readAllLines(Path.of("/proc/" + child.pid() + "/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          rss.add(Long.parseLong(line.replaceAll("[^0-9]", "")));
+        }
+      }
+    }
+    return rss.stream().mapToLong(Long::longValue).average().orElse(0) / 1024.0;
+  }
+
+  static final Task<Integer, Long> SPIN = n -> {
+    long x = 0;
+    for (long i = 0; i < n * 1_000_000L; i++) {
+      x += i ^ (x >>> 3);
+    }
+    return x;
+  };
+
+  static double cpuBatchSeconds(int workers) {
+    try (Pool pool = Pool.processes().workers(workers).build()) {
+      List<Integer> inputs = IntStream.range(0, 16).map(i -> 150).boxed().toList();
+      pool.map(SPIN, List.of(10, 10)); // warm the JIT in the workers
+      long t0 = System.nanoTime();
+      pool.map(SPIN, inputs);
+      return (System.nanoTime() - t0) / 1e9;
+    }
+  }
+}

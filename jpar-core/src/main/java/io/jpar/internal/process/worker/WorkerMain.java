@@ -18,24 +18,15 @@ import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.channels.Channels;
-import java.nio.channels.ClosedByInterruptException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * The {@code main} of a worker JVM. It owns the real stdout for frames and points {@code System.out}
- * at stderr before any user code loads, so nothing a task prints can corrupt the protocol. Tasks run
- * one at a time on the main thread; a reader thread takes frames from stdin (its end means the parent
- * is gone: the worker halts at once), and a watchdog halts the worker if the parent process dies.
+ * at stderr before any user code loads, so nothing a task prints can corrupt the protocol. The main
+ * thread reads frames and runs tasks one at a time; the end of stdin means the parent is gone (the
+ * worker halts at once), and a watchdog halts the worker if the parent dies while a task runs.
  *
  * <p>Exit codes: 0 after SHUTDOWN, 2 if the parent vanished, 3 on a protocol error, 70 after a fatal
  * error in a task ({@link VirtualMachineError}), 71 when the initializer failed.
@@ -49,87 +40,44 @@ public final class WorkerMain {
   private static final long FLUSH_NANOS = 20_000_000;
 
   private final DataOutputStream frames;
-  private final BlockingQueue<Frame> inbox = new LinkedBlockingQueue<>();
+  private final DataInputStream in;
   private final Map<Integer, Task<Object, Object>> tasks = new HashMap<>();
-  private Thread reader;
   private Codec codec;
   private WorkerConfig config;
 
-  private WorkerMain(DataOutputStream frames) {
+  private WorkerMain(DataOutputStream frames, DataInputStream in) {
     this.frames = frames;
+    this.in = in;
   }
 
   public static void main(String[] args) throws Exception {
     DataOutputStream frames =
         new DataOutputStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16));
     System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
-    WorkerMain worker = new WorkerMain(frames);
-    worker.startReader(new DataInputStream(new BufferedInputStream(openStdin(), 1 << 16)));
     startParentWatchdog();
-    worker.run();
+    new WorkerMain(frames, new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16)))
+        .run();
   }
 
   /**
-   * Stdin as an interruptible channel where the platform allows: a JVM whose thread is blocked in a
-   * plain stdin read takes about 0.3 s longer to exit, which every pool close would pay per worker.
+   * The main thread reads stdin itself between tasks (a reader thread would add a thread hand-off to
+   * every round trip); while a task runs, this watchdog notices a dead parent instead. A parent's death
+   * reparents us at once, so a changed parent pid is the signal; it is checked 10 times a second.
    */
-  private static InputStream openStdin() {
-    Path self = Path.of("/proc/self/fd/0");
-    if (Files.exists(self)) {
-      try {
-        return Channels.newInputStream(FileChannel.open(self, StandardOpenOption.READ));
-      } catch (IOException | UnsupportedOperationException e) {
-        // fall back to the plain stream
-      }
-    }
-    return new FileInputStream(FileDescriptor.in);
-  }
-
-  private void startReader(DataInputStream in) {
-    reader = new Thread(() -> {
-      try {
-        while (true) {
-          inbox.put(Frame.readFrom(in));
-        }
-      } catch (ClosedByInterruptException e) {
-        // exit() stopped us on purpose
-      } catch (EOFException e) {
-        Runtime.getRuntime().halt(EXIT_PARENT_GONE); // stdin closed: the parent is gone
-      } catch (IOException | InterruptedException e) {
-        System.err.println("jpar worker: cannot read from the parent: " + e);
-        Runtime.getRuntime().halt(EXIT_PROTOCOL);
-      }
-    }, "jpar-worker-stdin");
-    reader.setDaemon(true);
-    reader.start();
-  }
-
-  /** A planned exit: stop the stdin reader first (see {@link #openStdin}), then exit with hooks. */
-  private void exit() throws IOException {
-    frames.flush();
-    reader.interrupt();
-    try {
-      reader.join(100);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    System.exit(0);
-  }
-
-  /** Covers a parent that is gone while our stdin stays open (a grandchild holding the pipe). */
   private static void startParentWatchdog() {
-    ProcessHandle parent = ProcessHandle.current().parent().orElse(null);
-    if (parent == null) {
+    long parentPid = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
+    if (parentPid < 0) {
       return;
     }
     Thread watchdog = new Thread(() -> {
       while (true) {
         try {
-          Thread.sleep(250);
+          Thread.sleep(100);
         } catch (InterruptedException e) {
           return;
         }
-        if (!parent.isAlive()) {
+        long now = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
+        if (now != parentPid) {
           Runtime.getRuntime().halt(EXIT_PARENT_GONE);
         }
       }
@@ -138,8 +86,21 @@ public final class WorkerMain {
     watchdog.start();
   }
 
+  /** The next frame from the parent; the end of stdin means the parent is gone. */
+  private Frame nextFrame() {
+    try {
+      return Frame.readFrom(in);
+    } catch (EOFException e) {
+      Runtime.getRuntime().halt(EXIT_PARENT_GONE);
+    } catch (IOException e) {
+      System.err.println("jpar worker: cannot read from the parent: " + e);
+      Runtime.getRuntime().halt(EXIT_PROTOCOL);
+    }
+    throw new AssertionError("halted");
+  }
+
   private void run() throws Exception {
-    Frame first = inbox.take();
+    Frame first = nextFrame();
     if (first.type() != Frame.CONFIG) {
       throw new IllegalStateException("expected CONFIG first, got frame type " + first.type());
     }
@@ -148,10 +109,13 @@ public final class WorkerMain {
     initialize();
     send(Frame.HELLO, out -> out.writeLong(ProcessHandle.current().pid()));
     while (true) {
-      Frame f = inbox.take();
+      Frame f = nextFrame();
       switch (f.type()) {
         case Frame.BATCH -> runBatch(f.payload());
-        case Frame.SHUTDOWN -> exit();
+        case Frame.SHUTDOWN -> {
+          frames.flush();
+          System.exit(0);
+        }
         default -> {
           System.err.println("jpar worker: unexpected frame type " + f.type());
           Runtime.getRuntime().halt(EXIT_PROTOCOL);

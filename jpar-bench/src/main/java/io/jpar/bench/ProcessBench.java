@@ -32,6 +32,9 @@ public final class ProcessBench {
       report("pool_startup_2_workers_ms", median(7, ProcessBench::startupMillis), "ms");
     }
     try (Pool pool = Pool.processes().workers(2).build()) {
+      if (only.equals("all") || only.equals("rss")) {
+        report("idle_worker_rss_mb", idleRssMb(), "MB"); // first: idle means before any work
+      }
       if (only.equals("all") || only.equals("submit")) {
         report("submit_roundtrip_us", median(5, () -> submitMicros(pool)), "us");
       }
@@ -46,9 +49,6 @@ public final class ProcessBench {
           check(out.get(99_999) == 100_000);
           return (System.nanoTime() - t0) / 1e3 / inputs.size();
         }), "us");
-      }
-      if (only.equals("all") || only.equals("rss")) {
-        report("idle_worker_rss_mb", idleRssMb(), "MB");
       }
     }
     if (only.equals("all") || only.equals("speedup")) {

@@ -1,0 +1,90 @@
+package io.jpar.cli;
+
+import io.jpar.Outcome;
+import io.jpar.Pool;
+import io.jpar.cli.csv.CsvJob;
+import io.jpar.cli.csv.FileProfile;
+import io.jpar.cli.csv.ProfileReport;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code jpar csv}: profiles CSV files in parallel, one worker per file or per slice of a large file. */
+@Command(
+    name = "csv",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Profile CSV files in parallel: rows, and per column the type, empty and non-empty counts, min, max,",
+      "mean, standard deviation and an approximate distinct count; per file and for all files together.",
+      "A file much larger than the others is split at record boundaries so that every worker helps."
+    },
+    footer = {"", "Examples:",
+      "  jpar csv data/                         every *.csv and *.csv.gz under data/",
+      "  jpar csv 'logs/2026-*.csv' --format json --output profile.json",
+      "  jpar csv big.csv --backend threads --workers 4",
+      "", "Exit codes: 0 all files fine, 1 some files had problems (the others are still reported), 2 usage error."})
+final class CsvCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(arity = "1..*", paramLabel = "PATH", description = "Files, directories (searched for *.csv, *.csv.gz) or globs.")
+  List<String> paths;
+
+  @Option(names = "--format", defaultValue = "table", description = "table, json or csv (default: ${DEFAULT-VALUE}).")
+  Format format;
+
+  @Option(names = {"-o", "--output"}, description = "Write the report to FILE instead of standard output.")
+  Path output;
+
+  @Option(names = "--backend", defaultValue = "processes",
+      description = "processes, threads or virtual (default: ${DEFAULT-VALUE}: a hostile file can only exhaust its own worker).")
+  Backend backend;
+
+  @Option(names = {"-w", "--workers"}, description = "How many workers (default: the number of cores).")
+  Integer workers;
+
+  enum Format { table, json, csv }
+
+  @Override
+  public Integer call() throws IOException {
+    int n = workers == null ? Runtime.getRuntime().availableProcessors() : workers;
+    if (n < 1) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--workers must be at least 1, was " + n);
+    }
+    CsvJob job = CsvJob.plan(paths, n);
+    if (job.files().isEmpty()) {
+      spec.commandLine().getErr().println("jpar csv: no CSV files found in " + String.join(" ", paths));
+      return 1;
+    }
+    List<FileProfile> profiles;
+    try (TerminalProgress bar = new TerminalProgress("csv", job.slices().size());
+        Pool pool = backend.pool(n, bar)) {
+      List<Outcome<FileProfile>> outcomes = pool.mapOutcomes(CsvJob::profile, job.slices());
+      profiles = job.assemble(outcomes);
+    }
+    ProfileReport report = new ProfileReport(profiles);
+    try (Writer out = output == null ? null : Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
+      Writer w = out != null ? out : spec.commandLine().getOut();
+      switch (format) {
+        case table -> report.writeTable(w);
+        case json -> report.writeJson(w);
+        case csv -> report.writeCsv(w);
+      }
+      w.flush();
+    }
+    if (output != null) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println("jpar csv: report written to " + output);
+    }
+    return report.anyFailed() ? 1 : 0;
+  }
+}

@@ -1,0 +1,186 @@
+package io.jpar.cli.csv;
+
+import de.siegmar.fastcsv.reader.CsvParseException;
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.CsvRecord;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Profiles a slice of a CSV file in one streaming pass (memory does not grow with the file). Runs in
+ * whatever JVM the pool chose, so it only returns a {@link FileProfile}, never throws for bad input.
+ */
+public final class CsvProfiler {
+  private CsvProfiler() {}
+
+  public static FileProfile profile(Slice slice) {
+    Path path = Path.of(slice.file());
+    FileProfile p = new FileProfile(slice.file());
+    try {
+      if (!Files.isRegularFile(path)) {
+        return FileProfile.failed(slice.file(), Files.exists(path) ? "not a regular file" : "no such file");
+      }
+      if (slice.start() == 0 && looksBinary(path)) {
+        return FileProfile.failed(slice.file(), "binary file (NUL bytes in its first 8 KiB), not CSV");
+      }
+      try (InputStream raw = open(path, slice);
+          Reader text = strictUtf8(raw);
+          CsvReader<CsvRecord> csv = CsvReader.builder().allowExtraFields(true).allowMissingFields(true)
+              .allowUnclosedQuote(false).skipEmptyLines(true).ofCsvRecord(text)) {
+        read(csv, slice, p);
+      }
+    } catch (NoSuchFileException e) {
+      return FileProfile.failed(slice.file(), "no such file");
+    } catch (AccessDeniedException e) {
+      return FileProfile.failed(slice.file(), "permission denied");
+    } catch (CharacterCodingException e) {
+      p.error = "not UTF-8 text (" + e.getClass().getSimpleName() + ") after row " + p.rows;
+    } catch (UncheckedIOException e) {
+      p.error = describe(e.getCause(), p);
+    } catch (IOException e) {
+      p.error = describe(e, p);
+    }
+    p.columns.forEach(ColumnStats::seal);
+    return p;
+  }
+
+  private static String describe(IOException e, FileProfile p) {
+    if (e instanceof CharacterCodingException) {
+      return "not UTF-8 text after row " + p.rows;
+    }
+    return "cannot read: " + e.getMessage();
+  }
+
+  private static void read(CsvReader<CsvRecord> csv, Slice slice, FileProfile p) throws IOException {
+    List<String> header = slice.header();
+    long lastLine = slice.firstLine();
+    try {
+      for (CsvRecord r : csv) {
+        long line = r.getStartingLineNumber() + slice.firstLine() - 1;
+        lastLine = line;
+        if (header == null) {
+          header = List.copyOf(r.getFields());
+          continue;
+        }
+        if (p.columns.isEmpty()) {
+          p.header = header;
+          for (String name : header) {
+            p.columns.add(new ColumnStats(name));
+          }
+        }
+        p.rows++;
+        int n = r.getFieldCount();
+        if (n != header.size()) {
+          p.problem("line " + line + ": " + n + " fields, expected " + header.size());
+        }
+        for (int i = 0; i < Math.min(n, header.size()); i++) {
+          p.columns.get(i).add(r.getField(i));
+        }
+      }
+    } catch (CsvParseException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      p.problem("after line " + lastLine + ": " + e.getMessage() + " (the rest of the file was not read)");
+    }
+    if (p.columns.isEmpty() && header != null) {
+      p.header = header;
+      header.forEach(h -> p.columns.add(new ColumnStats(h)));
+    }
+  }
+
+  private static boolean looksBinary(Path path) throws IOException {
+    try (InputStream in = Files.newInputStream(path)) {
+      byte[] head = in.readNBytes(8192);
+      if (head.length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
+        return false; // gzip: judged after decompression
+      }
+      for (byte b : head) {
+        if (b == 0) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  private static InputStream open(Path path, Slice slice) throws IOException {
+    InputStream in = new BufferedInputStream(Files.newInputStream(path), 1 << 16);
+    if (path.getFileName().toString().endsWith(".gz")) {
+      return new GZIPInputStream(in, 1 << 16);
+    }
+    in.skipNBytes(slice.start());
+    return slice.end() < 0 ? in : new BoundedInputStream(in, slice.end() - slice.start());
+  }
+
+  /** UTF-8 that reports bad bytes instead of replacing them silently. */
+  private static Reader strictUtf8(InputStream in) {
+    return new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT));
+  }
+
+  /** Profiles whole files of a list; used for sequential runs and tests. */
+  public static List<FileProfile> profileAll(List<String> files) {
+    List<FileProfile> out = new ArrayList<>();
+    for (String f : files) {
+      out.add(profile(Slice.whole(f)));
+    }
+    return out;
+  }
+
+  /** Reads at most {@code limit} bytes of the underlying stream. */
+  private static final class BoundedInputStream extends InputStream {
+    private final InputStream in;
+    private long left;
+
+    BoundedInputStream(InputStream in, long limit) {
+      this.in = in;
+      this.left = limit;
+    }
+
+    @Override
+    public int read() throws IOException {
+      if (left <= 0) {
+        return -1;
+      }
+      int b = in.read();
+      if (b >= 0) {
+        left--;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (left <= 0) {
+        return -1;
+      }
+      int n = in.read(b, off, (int) Math.min(len, left));
+      if (n > 0) {
+        left -= n;
+      }
+      return n;
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close();
+    }
+  }
+}

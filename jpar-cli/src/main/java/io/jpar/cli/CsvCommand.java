@@ -52,6 +52,10 @@ final class CsvCommand implements Callable<Integer> {
   @Option(names = {"-w", "--workers"}, description = "How many workers (default: the number of cores).")
   Integer workers;
 
+  @Option(names = "--min-slice", paramLabel = "BYTES", defaultValue = "16777216",
+      description = "A file is split only into slices at least this large (default: ${DEFAULT-VALUE}, 16 MiB).")
+  long minSlice;
+
   enum Format { table, json, csv }
 
   @Override
@@ -60,7 +64,10 @@ final class CsvCommand implements Callable<Integer> {
     if (n < 1) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--workers must be at least 1, was " + n);
     }
-    CsvJob job = CsvJob.plan(paths, n);
+    if (minSlice < 1) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--min-slice must be positive, was " + minSlice);
+    }
+    CsvJob job = CsvJob.plan(paths, n, minSlice);
     if (job.files().isEmpty()) {
       spec.commandLine().getErr().println("jpar csv: no CSV files found in " + String.join(" ", paths));
       return 1;

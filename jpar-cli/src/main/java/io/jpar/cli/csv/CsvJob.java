@@ -19,8 +19,8 @@ import java.util.stream.Stream;
  * @param slices what the pool runs
  */
 public record CsvJob(List<String> files, List<Slice> slices) {
-  /** No slice is smaller than this: below it, a round trip costs more than splitting saves. */
-  static final long MIN_SLICE_BYTES = 16L << 20;
+  /** By default no slice is smaller than this: below it, a round trip costs more than splitting saves. */
+  public static final long DEFAULT_MIN_SLICE_BYTES = 16L << 20;
 
   /** The task that runs in the pool: profile one slice. */
   public static FileProfile profile(Slice slice) {
@@ -37,7 +37,7 @@ public record CsvJob(List<String> files, List<Slice> slices) {
     }
   }
 
-  public static CsvJob plan(List<String> paths, int workers) throws IOException {
+  public static CsvJob plan(List<String> paths, int workers, long minSliceBytes) throws IOException {
     List<String> files = new ArrayList<>();
     for (String p : paths) {
       files.addAll(expand(p));
@@ -46,7 +46,7 @@ public record CsvJob(List<String> files, List<Slice> slices) {
     for (String f : files) {
       total += sizeOrZero(f);
     }
-    long target = Math.max(MIN_SLICE_BYTES, total / (2L * workers));
+    long target = Math.max(minSliceBytes, total / (2L * workers));
     List<Slice> slices = new ArrayList<>();
     for (String f : files) {
       long size = sizeOrZero(f);

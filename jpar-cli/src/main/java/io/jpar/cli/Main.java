@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
       "Parallel work for the JVM: threads for waiting, worker processes for computing.",
       ""
     },
-    subcommands = {CsvCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {CsvCommand.class, FetchCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Examples:", "  jpar demo            show threads, virtual threads and processes side by side"})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

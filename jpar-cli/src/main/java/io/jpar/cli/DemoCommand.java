@@ -1,108 +1,247 @@
 package io.jpar.cli;
 
+import com.sun.net.httpserver.HttpServer;
+import io.jpar.Outcome;
 import io.jpar.Pool;
 import io.jpar.Task;
+import io.jpar.WorkerCrashedException;
+import io.jpar.cli.csv.CsvJob;
+import io.jpar.cli.csv.FileProfile;
+import io.jpar.cli.csv.Slice;
+import io.jpar.cli.fetch.FetchResult;
+import io.jpar.cli.fetch.Fetcher;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * Shows the choice jpar is about, with measurements taken on this machine: computing work gains from
- * as many threads as cores and no more; waiting work gains from as many virtual threads as there are
- * waits. Every lesson printed is derived from the numbers measured in this run.
+ * The main job: shows, with numbers measured on this machine, which machinery fits which work.
+ * Profiling CSV files (computing) runs sequentially, on platform threads and on worker processes;
+ * 2,000 HTTP calls to a local server that answers in 50 ms (waiting) run on a small platform-thread
+ * pool and on virtual threads; then a process pool meets tasks that kill their workers. Every lesson
+ * printed is derived from the numbers of this run.
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    description = "Measure computing and waiting work on different machinery and say which fits.",
-    footer = {"", "Example:", "  jpar demo --waits 2000"})
+    description = {"Measure computing and waiting work on each kind of machinery and say which fits.",
+      "Self-contained: generates its data in a temporary folder and serves HTTP on 127.0.0.1."},
+    footer = {"", "Examples:", "  jpar demo", "  jpar demo --csv-mb 64 --fetches 5000"})
 final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--waits", defaultValue = "400", description = "How many 50 ms waits (default: ${DEFAULT-VALUE}).")
-  int waits;
+  @Option(names = "--csv-mb", defaultValue = "32", description = "Size of the generated CSV data in MB (default: ${DEFAULT-VALUE}).")
+  int csvMb;
 
-  @Option(names = "--compute-tasks", defaultValue = "16", description = "How many computing tasks (default: ${DEFAULT-VALUE}).")
-  int computeTasks;
+  @Option(names = "--fetches", defaultValue = "2000", description = "How many HTTP calls (default: ${DEFAULT-VALUE}).")
+  int fetches;
+
+  @Option(names = "--latency", defaultValue = "50ms", converter = DurationConverter.class,
+      description = "How long the local server takes to answer (default: ${DEFAULT-VALUE}).")
+  Duration latency;
+
+  private static final int SMALL_POOL = 32;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     int cores = Runtime.getRuntime().availableProcessors();
-    out.printf("jpar demo on %d cores, Java %s%n%n", cores, Runtime.version());
-
-    List<Integer> numbers = IntStream.range(0, computeTasks).map(i -> 300_000).boxed().toList();
-    Task<Integer, Integer> countPrimes = DemoCommand::countPrimesBelow;
-    List<Row> rows = new ArrayList<>();
-    Measurement seq = Measurement.of("compute, sequential", () -> numbers.forEach(n -> countPrimesBelow(n)));
-    rows.add(new Row(seq, seq));
-    try (Pool pool = Pool.threads().build()) {
-      rows.add(new Row(Measurement.of("compute, " + cores + " platform threads", () -> pool.map(countPrimes, numbers)), seq));
-    }
-
-    List<Integer> sleeps = IntStream.range(0, waits).map(i -> 50).boxed().toList();
-    Task<Integer, Integer> wait = ms -> {
-      Thread.sleep(ms);
-      return ms;
-    };
-    int small = 2 * cores;
-    Measurement threads;
-    try (Pool pool = Pool.threads().workers(small).build()) {
-      threads = Measurement.of("wait, " + small + " platform threads", () -> pool.map(wait, sleeps));
-    }
-    rows.add(new Row(threads, threads));
-    try (Pool pool = Pool.virtualThreads().maxConcurrency(waits).build()) {
-      rows.add(new Row(Measurement.of("wait, virtual threads", () -> pool.map(wait, sleeps)), threads));
-    }
-
-    out.printf("%-32s %9s %9s %8s  %s%n", "run", "time", "speed-up", "CPU use", "lesson");
-    for (Row r : rows) {
-      out.printf("%-32s %8.2fs %8.1fx %7.0f%%  %s%n",
-          r.m.label(), r.m.seconds(), r.speedUp(), 100 * r.m.cpuUse(), r.lesson(cores));
+    out.printf("jpar demo on %d cores, Java %s%n", cores, Runtime.version());
+    Path dir = Files.createTempDirectory("jpar-demo-");
+    HttpServer server = startServer();
+    try {
+      List<String> files = DemoData.writeCsv(dir, 8, csvMb * 1_000_000L / 8);
+      out.printf("data: %d CSV files, %d MB in %s; server: %s answering in %d ms%n%n",
+          files.size(), csvMb, dir, "127.0.0.1:" + server.getAddress().getPort(), latency.toMillis());
+      out.flush();
+      List<Row> rows = new ArrayList<>();
+      rows.addAll(csvRuns(files, cores));
+      rows.addAll(fetchRuns(server));
+      printTable(out, rows, cores);
+      out.println();
+      isolation(out);
+    } finally {
+      server.stop(0);
+      deleteTree(dir);
     }
     return 0;
   }
 
-  /** One line of the table: a measurement and the baseline it is compared with. */
-  private record Row(Measurement m, Measurement baseline) {
-    double speedUp() {
-      return baseline.seconds() / m.seconds();
+  private List<Row> csvRuns(List<String> files, int cores) {
+    List<Slice> slices = files.stream().map(f -> new Slice(f, 0, -1, 1, null)).toList();
+    Task<Slice, FileProfile> profile = CsvJob::profile;
+    // Every run is warmed first (the same work on a small file), so that the table compares the
+    // machinery and not which JIT got to the code first. Worker JVMs are warmed the same way.
+    List<Slice> warm = Stream.generate(() -> slices.get(0)).limit(2L * cores).toList();
+    warm.subList(0, 2).forEach(CsvJob::profile);
+    Measurement seq = Measurement.of("CSV, sequential", () -> slices.forEach(CsvJob::profile));
+    Measurement threads;
+    try (Pool pool = Pool.threads().build()) {
+      pool.map(profile, warm);
+      threads = Measurement.of("CSV, " + cores + " platform threads", () -> pool.map(profile, slices));
     }
+    Measurement procs;
+    try (Pool pool = Pool.processes().build()) {
+      pool.map(profile, warm);
+      procs = Measurement.of("CSV, " + cores + " worker processes", () -> pool.map(profile, slices));
+    }
+    return List.of(new Row(seq, seq, Kind.COMPUTE), new Row(threads, seq, Kind.COMPUTE), new Row(procs, seq, Kind.COMPUTE));
+  }
 
-    String lesson(int cores) {
-      if (m == baseline) {
-        return "baseline";
-      }
-      // The baseline's CPU use tells what the work is: a busy CPU means computing, an idle one waiting.
-      if (baseline.cpuUse() * cores > 0.5) {
-        return String.format("computing: %.1fx on %d cores (CPU %.0f%% busy); more threads than cores cannot help",
-            speedUp(), cores, 100 * m.cpuUse());
-      }
-      return String.format("waiting: the CPU idled at %.0f%%, so overlapping every wait paid %.0fx",
-          100 * baseline.cpuUse(), speedUp());
+  private List<Row> fetchRuns(HttpServer server) {
+    URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/item");
+    List<URI> uris = IntStream.range(0, fetches).mapToObj(i -> uri.resolve("/item/" + i)).toList();
+    Fetcher fetcher = new Fetcher(new Fetcher.Settings(Duration.ofSeconds(30), 1, 0, fetches, Map.of(), null,
+        Duration.ofMillis(100)));
+    Task<URI, FetchResult> get = fetcher::fetch;
+    Measurement small;
+    try (Pool pool = Pool.threads().workers(SMALL_POOL).build()) {
+      small = Measurement.of(fetches + " HTTP calls, " + SMALL_POOL + " platform threads", () -> check(pool.map(get, uris)));
+    }
+    Measurement virtual;
+    try (Pool pool = Pool.virtualThreads().maxConcurrency(fetches).build()) {
+      virtual = Measurement.of(fetches + " HTTP calls, virtual threads", () -> check(pool.map(get, uris)));
+    }
+    return List.of(new Row(small, small, Kind.WAIT), new Row(virtual, small, Kind.WAIT));
+  }
+
+  private static void check(List<FetchResult> results) {
+    long bad = results.stream().filter(r -> !r.ok()).count();
+    if (bad > 0) {
+      throw new IllegalStateException(bad + " of the local HTTP calls failed, e.g. " + results.stream()
+          .filter(r -> !r.ok()).findFirst().map(FetchResult::error).orElse(""));
     }
   }
 
-  static int countPrimesBelow(int n) {
-    int count = 0;
-    for (int i = 2; i < n; i++) {
-      boolean prime = true;
-      for (int d = 2; (long) d * d <= i; d++) {
-        if (i % d == 0) {
-          prime = false;
-          break;
+  private void isolation(PrintWriter out) {
+    out.println("Isolation: a process pool meets tasks that kill their workers.");
+    List<String> inputs = List.of("ok", "exit", "ok", "out-of-memory", "ok");
+    try (Pool pool = Pool.processes().workers(2).workerHeap("64m").build()) {
+      Measurement m = Measurement.of("isolation", () -> {
+        List<Outcome<String>> outcomes = pool.mapOutcomes(DemoCommand::misbehave, inputs);
+        for (int i = 0; i < inputs.size(); i++) {
+          String what = switch (outcomes.get(i)) {
+            case Outcome.Success<String> s -> "ok: " + s.value();
+            case Outcome.Failure<String> f -> f.error().getCause() instanceof WorkerCrashedException c
+                ? "worker died (" + c.exitDescription() + "): " + firstLine(c.getMessage())
+                : "failed: " + f.error().getCause();
+          };
+          out.printf("  task %d (%s): %s%n", i, inputs.get(i), what);
+        }
+        long ok = outcomes.stream().filter(Outcome::isSuccess).count();
+        List<String> after = pool.map(DemoCommand::misbehave, List.of("ok", "ok"));
+        out.printf("  the pool carried on: %d of %d tasks succeeded, and it still runs new work (%d more ok)%n",
+            ok, inputs.size(), after.size());
+      });
+      out.printf("  (%.2f s, including replacing the dead workers)%n", m.seconds());
+    }
+  }
+
+  private static String firstLine(String s) {
+    int i = s.indexOf('\n');
+    return i < 0 ? s : s.substring(0, i);
+  }
+
+  /** A task for the isolation part: "exit" ends its JVM, "out-of-memory" fills its heap. */
+  static String misbehave(String what) {
+    switch (what) {
+      case "exit" -> System.exit(3);
+      case "out-of-memory" -> {
+        List<long[]> hog = new ArrayList<>();
+        while (true) {
+          hog.add(new long[1 << 20]);
         }
       }
-      if (prime) {
-        count++;
+      default -> { }
+    }
+    return "done in pid " + ProcessHandle.current().pid();
+  }
+
+  enum Kind { COMPUTE, WAIT }
+
+  /** One line of the table: a measurement, its baseline, and what kind of work it is. */
+  record Row(Measurement m, Measurement baseline, Kind kind) {
+    double speedUp() {
+      return baseline.seconds() / m.seconds();
+    }
+  }
+
+  private static void printTable(PrintWriter out, List<Row> rows, int cores) {
+    out.printf("%-36s %8s %9s %8s  %s%n", "run", "time", "speed-up", "CPU use", "lesson");
+    Row threads = rows.stream().filter(r -> r.m.label().contains("platform threads") && r.kind == Kind.COMPUTE)
+        .findFirst().orElseThrow();
+    for (Row r : rows) {
+      out.printf(Locale.ROOT, "%-36s %7.2fs %8.1fx %7.0f%%  %s%n",
+          r.m.label(), r.m.seconds(), r.speedUp(), 100 * r.m.cpuUse(), lesson(r, threads, cores));
+    }
+  }
+
+  /** The lesson of a row, from its numbers only. */
+  static String lesson(Row r, Row threads, int cores) {
+    if (r.m == r.baseline) {
+      return r.kind == Kind.COMPUTE
+          ? String.format(Locale.ROOT, "baseline: one core busy (CPU %.0f%% of %d cores)", 100 * r.m.cpuUse(), cores)
+          : r.m.cpuUse() < 0.5
+              ? String.format(Locale.ROOT, "baseline: threads wait, the CPU idles (%.0f%%)", 100 * r.m.cpuUse())
+              : String.format(Locale.ROOT, "baseline: only %d calls wait at once (CPU %.0f%%: the local server shares the cores)",
+                  SMALL_POOL, 100 * r.m.cpuUse());
+    }
+    if (r.kind == Kind.WAIT) {
+      return r.m.cpuUse() < 0.8
+          ? String.format(Locale.ROOT, "waiting work: %.1fx faster by overlapping every wait; CPU only %.0f%%",
+              r.speedUp(), 100 * r.m.cpuUse())
+          : String.format(Locale.ROOT, "waiting work: %.1fx faster by overlapping every wait, until the HTTP "
+              + "client and server (same cores) ran out of CPU (%.0f%%)", r.speedUp(), 100 * r.m.cpuUse());
+    }
+    if (r.m.label().contains("processes")) {
+      double vsThreads = threads.m.seconds() / r.m.seconds();
+      return String.format(Locale.ROOT, "%.1fx, %.0f%% of the threads' speed, but each file in its own heap: "
+          + "a bad file cannot take the run down", r.speedUp(), 100 * vsThreads);
+    }
+    return String.format(Locale.ROOT, "computing: %.1fx on %d cores (CPU %.0f%%); more threads than cores cannot help",
+        r.speedUp(), cores, 100 * r.m.cpuUse());
+  }
+
+  private HttpServer startServer() throws IOException {
+    HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 4096);
+    s.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    long ms = latency.toMillis();
+    s.createContext("/", ex -> {
+      try (ex) {
+        Thread.sleep(ms);
+        byte[] body = ("item " + ex.getRequestURI().getPath()).getBytes();
+        ex.sendResponseHeaders(200, body.length);
+        ex.getResponseBody().write(body);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    s.start();
+    return s;
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
       }
     }
-    return count;
   }
 }

@@ -26,7 +26,7 @@ class MainTest {
   @Test
   void helpListsTheCommandsWithExamples() {
     assertThat(run("--help")).isZero();
-    assertThat(out.toString()).contains("demo").contains("Examples:");
+    assertThat(out.toString()).contains("csv").contains("fetch").contains("demo").contains("Examples:");
   }
 
   @Test
@@ -36,11 +36,15 @@ class MainTest {
   }
 
   @Test
-  void demoMeasuresBothKindsOfWorkAndDrawsTheLessonFromTheNumbers() {
-    assertThat(run("demo", "--waits", "40", "--compute-tasks", "4")).isZero();
+  void demoMeasuresEachMachineryAndDrawsTheLessonFromTheNumbers() {
+    assertThat(run("demo", "--csv-mb", "2", "--fetches", "100", "--latency", "20ms")).isZero();
     String text = out.toString();
-    assertThat(text).contains("compute, sequential").contains("wait, virtual threads");
+    assertThat(text).contains("CSV, sequential").contains("platform threads").contains("worker processes")
+        .contains("100 HTTP calls, virtual threads");
     assertThat(text).containsPattern("computing: \\d+\\.\\dx on \\d+ cores");
-    assertThat(text).containsPattern("waiting: the CPU idled at \\d+%");
+    assertThat(text).containsPattern("waiting work: \\d+\\.\\dx faster");
+    assertThat(text).contains("worker died (exit code 3)").contains("ran out of memory").contains("the pool carried on: 3 of 5");
+    // It cleans up after itself: no worker process is left.
+    assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive).count()).isZero();
   }
 }

@@ -145,6 +145,15 @@ class CsvCommandTest {
   }
 
   @Test
+  void jsonGoesToTheOutputFile() throws IOException {
+    Files.writeString(dir.resolve("x.csv"), "n\n1\n");
+    Path report = dir.resolve("report.json");
+    assertThat(run("csv", "--backend", "threads", "--format", "json", "--output", report.toString(),
+        dir.resolve("x.csv").toString())).isZero();
+    assertThat(new ObjectMapper().readTree(report.toFile()).get("files").get(0).get("rows").asLong()).isEqualTo(1);
+  }
+
+  @Test
   void noFilesIsAClearErrorAndBadOptionsAreUsageErrors() {
     assertThat(run("csv", dir.toString())).isEqualTo(1);
     assertThat(err.toString()).contains("no CSV files found");

@@ -97,7 +97,9 @@ public final class ProfileReport {
     }
     root.put("files", list);
     root.put("all", fileJson(all));
-    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out, root);
+    // Not AUTO_CLOSE_TARGET: the writer may be standard output, or the caller's to close.
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+        .disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET).writeValue(out, root);
   }
 
   private static Map<String, Object> fileJson(FileProfile f) {

@@ -1,5 +1,7 @@
 package io.jpar.internal.process;
 
+import io.jpar.internal.ChunkSizer;
+
 /**
  * A task as the process pool knows it: an id, its encoded bytes (sent once per worker) and the chunk
  * size that fits it.
@@ -11,38 +13,21 @@ final class TaskEntry {
 
   final int id;
   final byte[] bytes;
-  private final int fixedChunk;
-  private final int maxChunk;
-  private volatile int chunk = 1;
+  private final ChunkSizer sizer;
 
   TaskEntry(int id, byte[] bytes, int fixedChunk, int maxTasksPerWorker) {
     this.id = id;
     this.bytes = bytes;
-    this.fixedChunk = fixedChunk;
-    this.maxChunk = maxTasksPerWorker > 0 ? Math.min(MAX_CHUNK, maxTasksPerWorker) : MAX_CHUNK;
+    int max = maxTasksPerWorker > 0 ? Math.min(MAX_CHUNK, maxTasksPerWorker) : MAX_CHUNK;
+    this.sizer = new ChunkSizer(TARGET_NANOS, max, fixedChunk);
   }
 
   int chunkSize() {
-    return fixedChunk > 0 ? fixedChunk : chunk;
+    return sizer.size();
   }
 
-  /**
-   * Learns from a finished chunk of {@code n} inputs that took {@code wallNanos} from send to last
-   * result. Grows at most 2x per step (a few fast tasks may mislead), shrinks at once (a slow chunk
-   * holds a worker hostage), as joblib does.
-   */
-  synchronized void record(int n, long wallNanos) {
-    if (fixedChunk > 0 || n < 1) {
-      return;
-    }
-    double perTask = Math.max(1, wallNanos) / (double) n;
-    int ideal = (int) Math.max(1, Math.min(maxChunk, TARGET_NANOS / perTask));
-    if (ideal > chunk) {
-      if (n >= chunk) { // only a full chunk is evidence for growing
-        chunk = Math.min(ideal, chunk * 2);
-      }
-    } else {
-      chunk = ideal;
-    }
+  /** Learns from a finished chunk of {@code n} inputs that took {@code wallNanos} from send to last result. */
+  void record(int n, long wallNanos) {
+    sizer.record(n, wallNanos);
   }
 }

@@ -44,8 +44,25 @@ final class BoundedVirtualExecutor extends AbstractExecutorService {
       throw new RejectedExecutionException("executor is shut down");
     }
     live.incrementAndGet();
+    if (queue.isEmpty() && tryAcquire()) {
+      start(task); // the common case under the limit: no queue round trip
+      return;
+    }
     queue.offer(task);
     drain();
+  }
+
+  private boolean tryAcquire() {
+    for (int p = permits.get(); p > 0; p = permits.get()) {
+      if (permits.compareAndSet(p, p - 1)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void start(Runnable task) {
+    factory.newThread(() -> runThenRelease(task)).start();
   }
 
   private void drain() {
@@ -62,7 +79,7 @@ final class BoundedVirtualExecutor extends AbstractExecutorService {
         permits.incrementAndGet();
         continue;
       }
-      factory.newThread(() -> runThenRelease(next)).start();
+      start(next);
     }
   }
 

@@ -1,8 +1,8 @@
 package io.jpar.bench;
 
 import com.sun.net.httpserver.HttpServer;
-import java.net.InetSocketAddress;
-import java.util.concurrent.Executors;
+import io.jpar.cli.LocalServer;
+import java.time.Duration;
 
 /**
  * The fetch benchmarks' server, in a JVM of its own: answers every GET on 127.0.0.1 after a fixed
@@ -12,20 +12,7 @@ public final class DelayServer {
   private DelayServer() {}
 
   public static void main(String[] args) throws Exception {
-    long ms = Long.parseLong(args[0]);
-    HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8192);
-    s.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    s.createContext("/", ex -> {
-      try (ex) {
-        Thread.sleep(ms);
-        byte[] body = ("item " + ex.getRequestURI().getPath()).getBytes();
-        ex.sendResponseHeaders(200, body.length);
-        ex.getResponseBody().write(body);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
-    s.start();
+    HttpServer s = LocalServer.start(Duration.ofMillis(Long.parseLong(args[0])));
     System.out.println(s.getAddress().getPort());
     System.out.flush();
   }

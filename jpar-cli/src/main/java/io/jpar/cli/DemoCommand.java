@@ -12,7 +12,6 @@ import io.jpar.cli.fetch.FetchResult;
 import io.jpar.cli.fetch.Fetcher;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -65,7 +63,7 @@ final class DemoCommand implements Callable<Integer> {
     int cores = Runtime.getRuntime().availableProcessors();
     out.printf("jpar demo on %d cores, Java %s%n", cores, Runtime.version());
     Path dir = Files.createTempDirectory("jpar-demo-");
-    HttpServer server = startServer();
+    HttpServer server = LocalServer.start(latency);
     try {
       List<String> files = DemoData.writeCsv(dir, 8, csvMb * 1_000_000L / 8);
       out.printf("data: %d CSV files, %d MB in %s; server: %s answering in %d ms%n%n",
@@ -217,24 +215,6 @@ final class DemoCommand implements Callable<Integer> {
     }
     return String.format(Locale.ROOT, "computing: %.1fx on %d cores (CPU %.0f%%); more threads than cores cannot help",
         r.speedUp(), cores, 100 * r.m.cpuUse());
-  }
-
-  private HttpServer startServer() throws IOException {
-    HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 4096);
-    s.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    long ms = latency.toMillis();
-    s.createContext("/", ex -> {
-      try (ex) {
-        Thread.sleep(ms);
-        byte[] body = ("item " + ex.getRequestURI().getPath()).getBytes();
-        ex.sendResponseHeaders(200, body.length);
-        ex.getResponseBody().write(body);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
-    s.start();
-    return s;
   }
 
   private static void deleteTree(Path dir) throws IOException {

@@ -6,9 +6,7 @@ import io.jpar.internal.AbstractPool;
 import io.jpar.internal.Job;
 import io.jpar.internal.process.wire.Frame;
 import io.jpar.internal.process.wire.RemoteFailure;
-import io.jpar.internal.process.wire.Values;
 import io.jpar.internal.process.wire.WorkerConfig;
-import io.jpar.spi.Codec;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -39,7 +37,7 @@ public final class ProcessPool extends AbstractPool {
   private static final long EXIT_GRACE_MILLIS = 5_000;
 
   final ProcessSettings ps;
-  final Codec codec;
+  final Wire wire;
   private final WorkerLauncher launcher;
   private final Recovery recovery = new Recovery(this);
   private final Map<Task<?, ?>, TaskEntry> tasks = Collections.synchronizedMap(new WeakHashMap<>());
@@ -62,15 +60,9 @@ public final class ProcessPool extends AbstractPool {
   private ProcessPool(ProcessSettings ps) {
     super(ps.common());
     this.ps = ps;
-    try {
-      this.codec = ps.codec() == io.jpar.internal.process.wire.JavaSerializationCodec.class
-          ? new io.jpar.internal.process.wire.JavaSerializationCodec(ps.allowClasses())
-          : ps.codec().getConstructor().newInstance();
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalArgumentException("cannot create codec " + ps.codec().getName() + ": " + e, e);
-    }
+    this.wire = new Wire(ps);
     this.launcher = new WorkerLauncher(ps);
-    this.initializerBytes = ps.initializer() == null ? new byte[0] : encodeTask(ps.initializer(), "initializer");
+    this.initializerBytes = ps.initializer() == null ? new byte[0] : wire.encodeTask(ps.initializer(), "initializer");
     this.shutdownHook = new Thread(this::killAll, "jpar-" + ps.common().name() + "-shutdown");
   }
 
@@ -126,18 +118,8 @@ public final class ProcessPool extends AbstractPool {
 
   private TaskEntry entry(Task<?, ?> task) {
     synchronized (tasks) {
-      return tasks.computeIfAbsent(task, t -> new TaskEntry(nextTaskId++, encodeTask(t, "task"), ps.chunkSize(),
+      return tasks.computeIfAbsent(task, t -> new TaskEntry(nextTaskId++, wire.encodeTask(t, "task"), ps.chunkSize(),
           ps.maxTasksPerWorker()));
-    }
-  }
-
-  private byte[] encodeTask(Task<?, ?> task, String what) {
-    try {
-      return Values.encodeOne(task, codec);
-    } catch (IOException | RuntimeException e) {
-      throw new IllegalArgumentException("The " + what + " cannot be sent to a worker process: " + e
-          + ". A lambda can be sent when its target type is Task and everything it captures is Serializable;"
-          + " the class named here is the one that is not.", e);
     }
   }
 
@@ -158,58 +140,18 @@ public final class ProcessPool extends AbstractPool {
 
   @Override
   protected void dispatch(Task<Object, Object> task, List<? extends Job<?>> jobs) {
-    List<Job<?>> sendable = new ArrayList<>(jobs.size());
-    Object[] inputs = new Object[jobs.size()];
-    for (Job<?> j : jobs) {
-      inputs[sendable.size()] = j.input();
-      sendable.add(j);
-    }
+    List<Job<?>> sendable = new ArrayList<>(jobs);
     byte[] encoded;
     try {
-      encoded = encodeInputs(inputs);
+      encoded = wire.encodeInputs(sendable);
     } catch (IOException | RuntimeException e) {
-      sendable = failUnencodable(jobs);
+      sendable = wire.failUnencodable(jobs);
       if (sendable.isEmpty()) {
         return;
       }
-      encoded = encodeInputs(sendable);
+      encoded = wire.encodeInputsAgain(sendable);
     }
     enqueue(new Batch(0, entry(task), sendable, encoded), false);
-  }
-
-  private byte[] encodeInputs(Object[] inputs) throws IOException {
-    java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream(64 + 8 * inputs.length);
-    java.io.DataOutputStream out = new java.io.DataOutputStream(buf);
-    Values.write(out, inputs, codec);
-    out.flush();
-    return buf.toByteArray();
-  }
-
-  byte[] encodeInputs(List<Job<?>> jobs) {
-    Object[] inputs = new Object[jobs.size()];
-    for (int i = 0; i < inputs.length; i++) {
-      inputs[i] = jobs.get(i).input();
-    }
-    try {
-      return encodeInputs(inputs);
-    } catch (IOException e) {
-      throw new IllegalStateException("inputs that encoded before no longer encode", e);
-    }
-  }
-
-  /** Fails each input that will not encode, naming its class; returns the ones that will. */
-  private List<Job<?>> failUnencodable(List<? extends Job<?>> jobs) {
-    List<Job<?>> ok = new ArrayList<>();
-    for (Job<?> j : jobs) {
-      try {
-        encodeInputs(new Object[] {j.input()});
-        ok.add(j);
-      } catch (IOException | RuntimeException e) {
-        String type = j.input() == null ? "null" : j.input().getClass().getName();
-        j.fail(new IllegalArgumentException("The input (" + type + ") cannot be sent to a worker process: " + e, e));
-      }
-    }
-    return ok;
   }
 
   /** Queues a batch (at the front for work recovered from a dead worker) and starts what can start. */
@@ -235,7 +177,7 @@ public final class ProcessPool extends AbstractPool {
   }
 
   Batch newBatch(TaskEntry task, List<Job<?>> jobs) {
-    return new Batch(0, task, jobs, encodeInputs(jobs));
+    return new Batch(0, task, jobs, wire.encodeInputsAgain(jobs));
   }
 
   /** Pairs idle workers with pending batches, then sends them outside the lock. */
@@ -280,9 +222,9 @@ public final class ProcessPool extends AbstractPool {
     }
     List<Job<?>> head = b.jobs.subList(0, allowance);
     List<Job<?>> tail = b.jobs.subList(allowance, b.jobs.size());
-    Batch rest = renumber(new Batch(0, b.task, List.copyOf(tail), encodeInputs(tail)));
+    Batch rest = renumber(new Batch(0, b.task, List.copyOf(tail), wire.encodeInputsAgain(tail)));
     pending.addFirst(rest);
-    return renumber(new Batch(0, b.task, List.copyOf(head), encodeInputs(head)));
+    return renumber(new Batch(0, b.task, List.copyOf(head), wire.encodeInputsAgain(head)));
   }
 
   /** Gives a batch its id and points its jobs' cancel hooks at it. Called with the lock held. */
@@ -297,22 +239,11 @@ public final class ProcessPool extends AbstractPool {
 
   private void send(Batch b) {
     WorkerHandle w = b.worker;
-    boolean withCode = w.learn(b.task.id);
-    byte[] code = withCode ? b.task.bytes : new byte[0];
-    java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream(24 + code.length + b.inputs.length);
-    try (java.io.DataOutputStream out = new java.io.DataOutputStream(buf)) {
-      out.writeLong(b.id);
-      out.writeInt(b.task.id);
-      out.writeInt(code.length);
-      out.write(code);
-      out.write(b.inputs);
-    } catch (IOException e) {
-      throw new IllegalStateException(e); // a byte array does not fail
-    }
+    byte[] body = Wire.batchBody(b, w.learn(b.task.id));
     b.sentNanos = System.nanoTime();
     b.lastProgressNanos = b.sentNanos;
     try {
-      w.send(new Frame(Frame.BATCH, buf.toByteArray()));
+      w.send(new Frame(Frame.BATCH, body));
     } catch (IOException e) {
       // The worker is dead or dying; its reader reports the death and Recovery re-sends the batch.
       w.forget(b.task.id);
@@ -348,18 +279,10 @@ public final class ProcessPool extends AbstractPool {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(f.payload()));
         in.readLong();
         w.fatalIndex = in.readInt();
-        w.fatal = decodeFailure(in.readAllBytes());
+        w.fatal = wire.decodeFailure(in.readAllBytes());
       }
-      case Frame.INIT_FAILED -> w.initFailure = decodeFailure(f.payload());
+      case Frame.INIT_FAILED -> w.initFailure = wire.decodeFailure(f.payload());
       default -> throw new Frame.ProtocolException("unexpected frame type " + f.type() + " from " + w);
-    }
-  }
-
-  private RemoteFailure decodeFailure(byte[] bytes) {
-    try {
-      return (RemoteFailure) Values.decodeOne(bytes, codec);
-    } catch (IOException | ClassNotFoundException | RuntimeException e) {
-      return new RemoteFailure(null, "unknown", "the worker's error report could not be decoded: " + e, "");
     }
   }
 
@@ -386,20 +309,12 @@ public final class ProcessPool extends AbstractPool {
     if (b == null || b.id != batchId) {
       throw new Frame.ProtocolException("results for batch " + batchId + " which " + w + " is not running");
     }
-    Object[] values;
-    try {
-      values = Values.read(in, codec);
-    } catch (ClassNotFoundException | IOException | RuntimeException e) {
-      values = new Object[countValues(payload)];
-      RemoteFailure f = RemoteFailure.of(new IllegalStateException(
-          "the task's results could not be decoded in the caller: " + e, e), null);
-      java.util.Arrays.fill(values, f);
-    }
+    Object[] values = wire.decodeResults(in, payload);
     for (int i = 0; i < values.length; i++) {
       Job<?> job = b.jobs.get(from + i);
       boolean wake = i == values.length - 1; // wake a waiting caller once per frame, not once per result
       if (values[i] instanceof RemoteFailure rf) {
-        job.fail(Recovery.toThrowable(rf, codec), wake);
+        job.fail(wire.toThrowable(rf), wake);
       } else {
         job.complete(values[i], wake);
       }
@@ -410,12 +325,6 @@ public final class ProcessPool extends AbstractPool {
       b.task.record(b.jobs.size(), b.lastProgressNanos - b.sentNanos);
       batchDone(w, b);
     }
-  }
-
-  private static int countValues(byte[] payload) throws IOException {
-    DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
-    in.skipBytes(8 + 4 + 1 + 8 + 1);
-    return in.readInt();
   }
 
   private void batchDone(WorkerHandle w, Batch b) {

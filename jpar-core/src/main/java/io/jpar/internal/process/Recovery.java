@@ -57,7 +57,7 @@ final class Recovery {
     } else if (w.fatal != null && w.fatalIndex >= 0 && w.fatalIndex < b.jobs.size()
         && rest.contains(b.jobs.get(w.fatalIndex))) {
       blamed = b.jobs.get(w.fatalIndex);
-      cause = toThrowable(w.fatal, pool.codec);
+      cause = pool.wire.toThrowable(w.fatal);
     } else if (b.jobs.size() == 1 || pool.ps.common().taskTimeout() != null) {
       blamed = rest.get(0);
     }
@@ -104,7 +104,7 @@ final class Recovery {
   JparException startFailure(WorkerHandle w, int exitCode, List<String> tail) {
     if (w.initFailure != null) {
       return new JparException("the initializer failed in worker " + w.name + ": " + w.initFailure.className()
-          + (w.initFailure.message() == null ? "" : ": " + w.initFailure.message()), toThrowable(w.initFailure, pool.codec));
+          + (w.initFailure.message() == null ? "" : ": " + w.initFailure.message()), pool.wire.toThrowable(w.initFailure));
     }
     StringBuilder sb = new StringBuilder("worker " + w.name + " exited before its handshake (exit code " + exitCode + ")");
     if (!tail.isEmpty()) {

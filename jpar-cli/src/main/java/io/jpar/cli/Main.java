@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.Properties;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,8 +20,12 @@ import picocli.CommandLine.Command;
       "Parallel work for the JVM: threads for waiting, worker processes for computing.",
       ""
     },
-    subcommands = {CsvCommand.class, FetchCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
-    footer = {"", "Examples:", "  jpar demo            show threads, virtual threads and processes side by side"})
+    subcommands = {CsvCommand.class, FetchCommand.class, DemoCommand.class, CommandLine.HelpCommand.class,
+      AutoComplete.GenerateCompletion.class},
+    footer = {"", "Examples:", "  jpar demo                     measure the choice of machinery on this machine",
+      "  jpar csv data/ --format json  profile CSV files in worker processes",
+      "  jpar fetch -i urls.txt        fetch many URLs on virtual threads",
+      "  source <(jpar generate-completion)   tab completion in bash and zsh"})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

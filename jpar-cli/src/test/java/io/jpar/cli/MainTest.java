@@ -30,6 +30,12 @@ class MainTest {
   }
 
   @Test
+  void shellCompletionCoversTheCommands() {
+    assertThat(run("generate-completion")).isZero();
+    assertThat(out.toString()).contains("complete").contains("csv").contains("fetch").contains("--per-host");
+  }
+
+  @Test
   void anUnknownOptionIsAUsageErrorWithExitCode2() {
     assertThat(run("demo", "--no-such-option")).isEqualTo(2);
     assertThat(err.toString()).contains("Unknown option: '--no-such-option'");

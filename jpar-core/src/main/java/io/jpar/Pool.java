@@ -103,6 +103,12 @@ public interface Pool extends AutoCloseable {
     return CompletionOrder.of(futures);
   }
 
+  /**
+   * What this pool runs on and why, with the figures measured on the tasks it has run so far (wall and
+   * CPU time per task, from a sample), and a plain-words verdict on whether the work fits.
+   */
+  Plan plan();
+
   /** How many tasks this pool runs at once (workers, or the concurrency limit of virtual threads). */
   int parallelism();
 

@@ -31,6 +31,8 @@ public abstract class AbstractPool implements Pool {
 
   protected final Settings settings;
   private final ProgressTracker progress;
+  /** Wall and CPU time of (a sample of) the tasks run, for {@link #plan()}. */
+  protected final TaskStats stats = new TaskStats();
   private final AtomicInteger state = new AtomicInteger(RUNNING);
 
   protected AbstractPool(Settings settings) {
@@ -49,6 +51,19 @@ public abstract class AbstractPool implements Pool {
 
   /** Cancels queued jobs, stops running ones and releases the machinery. Blocks until done. */
   protected abstract void shutdownNow();
+
+  /** "platform threads", "virtual threads" or "worker processes". */
+  protected abstract String backendName();
+
+  /** The chunk size last used, for {@link #plan()}. */
+  protected int lastChunkSize() {
+    return 1;
+  }
+
+  @Override
+  public io.jpar.Plan plan() {
+    return stats.plan(backendName(), parallelism(), lastChunkSize(), progress.failedSoFar());
+  }
 
   /** How many inputs of {@code task} go into one dispatch. Backends with a per-dispatch cost adapt it. */
   protected int chunkSize(Task<?, ?> task) {

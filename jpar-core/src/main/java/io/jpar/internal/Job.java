@@ -26,6 +26,17 @@ public final class Job<O> implements TaskFuture<O> {
   private volatile DoneHook<O> onDone;
   private volatile Runnable onCancel;
   private int crashes; // owned by the backend's lock
+  private volatile boolean claimed;
+
+  private static final java.lang.invoke.VarHandle CLAIMED;
+
+  static {
+    try {
+      CLAIMED = java.lang.invoke.MethodHandles.lookup().findVarHandle(Job.class, "claimed", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   /** Counts one more worker lost (crash or timeout) under this job; returns the count. */
   public int recordCrash() {
@@ -74,7 +85,11 @@ public final class Job<O> implements TaskFuture<O> {
   /** As {@link #complete(Object)}; {@code wake} as in {@link DoneHook#done}. */
   @SuppressWarnings("unchecked")
   public boolean complete(Object value, boolean wake) {
-    return finished(result.complete((O) value), true, wake);
+    if (!claim(true)) {
+      return false;
+    }
+    result.complete((O) value);
+    return after(wake);
   }
 
   /** Completes with a failure; {@code false} if the job was already complete. */
@@ -84,23 +99,40 @@ public final class Job<O> implements TaskFuture<O> {
 
   /** As {@link #fail(Throwable)}; {@code wake} as in {@link DoneHook#done}. */
   public boolean fail(Throwable error, boolean wake) {
-    return finished(result.completeExceptionally(error), false, wake);
+    if (!claim(false)) {
+      return false;
+    }
+    result.completeExceptionally(error);
+    return after(wake);
   }
 
-  private boolean finished(boolean won, boolean ok, boolean wake) {
-    if (won) {
-      progress.finished(ok);
-      DoneHook<O> hook = onDone;
-      if (hook != null) {
-        hook.done(this, wake);
-      }
+  /**
+   * Wins the right to complete this job (exactly one caller does) and counts it in the progress
+   * <em>before</em> the result becomes visible, so that whoever sees the result sees it counted.
+   */
+  private boolean claim(boolean ok) {
+    if (!CLAIMED.compareAndSet(this, false, true)) {
+      return false;
     }
-    return won;
+    progress.finished(ok);
+    return true;
+  }
+
+  private boolean after(boolean wake) {
+    DoneHook<O> hook = onDone;
+    if (hook != null) {
+      hook.done(this, wake);
+    }
+    return true;
   }
 
   @Override
   public boolean cancel(boolean mayInterruptIfRunning) {
-    boolean won = finished(result.cancel(false), false, true);
+    boolean won = claim(false);
+    if (won) {
+      result.cancel(false);
+      after(true);
+    }
     if (won && mayInterruptIfRunning) {
       Runnable hook = onCancel;
       if (hook != null) {

@@ -48,6 +48,10 @@ final class ProgressTracker {
     }
   }
 
+  long failedSoFar() {
+    return failed.sum();
+  }
+
   void finished(boolean ok) {
     done.increment();
     if (!ok) {

@@ -42,6 +42,7 @@ public final class ProcessPool extends AbstractPool {
   private final Recovery recovery = new Recovery(this);
   private final Map<Task<?, ?>, TaskEntry> tasks = Collections.synchronizedMap(new WeakHashMap<>());
   private final byte[] initializerBytes;
+  private volatile TaskEntry lastEntry;
   private final Thread shutdownHook;
 
   final ReentrantLock lock = new ReentrantLock();
@@ -125,7 +126,20 @@ public final class ProcessPool extends AbstractPool {
 
   @Override
   protected int chunkSize(Task<?, ?> task) {
-    return entry(task).chunkSize();
+    TaskEntry e = entry(task);
+    lastEntry = e;
+    return e.chunkSize();
+  }
+
+  @Override
+  protected String backendName() {
+    return "worker processes";
+  }
+
+  @Override
+  protected int lastChunkSize() {
+    TaskEntry e = lastEntry;
+    return e == null ? 1 : e.chunkSize();
   }
 
   @Override
@@ -304,12 +318,16 @@ public final class ProcessPool extends AbstractPool {
     long batchId = in.readLong();
     int from = in.readInt();
     boolean last = in.readBoolean();
-    in.readLong(); // the worker's compute time; the pool sizes chunks on wall time, which includes the trip
+    long computeNanos = in.readLong(); // in the worker, for the plan; chunks are sized on the round trip
+    long cpuNanos = in.readLong();
     Batch b = w.current;
     if (b == null || b.id != batchId) {
       throw new Frame.ProtocolException("results for batch " + batchId + " which " + w + " is not running");
     }
     Object[] values = wire.decodeResults(in, payload);
+    if (last && computeNanos > 0) { // before completing: whoever sees the result may ask for the plan at once
+      stats.add(b.jobs.size(), computeNanos, cpuNanos);
+    }
     for (int i = 0; i < values.length; i++) {
       Job<?> job = b.jobs.get(from + i);
       boolean wake = i == values.length - 1; // wake a waiting caller once per frame, not once per result

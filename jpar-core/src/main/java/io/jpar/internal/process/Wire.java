@@ -116,7 +116,7 @@ final class Wire {
 
   private static int countValues(byte[] payload) throws IOException {
     DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
-    in.skipBytes(8 + 4 + 1 + 8 + 1);
+    in.skipBytes(8 + 4 + 1 + 8 + 8 + 1);
     return in.readInt();
   }
 

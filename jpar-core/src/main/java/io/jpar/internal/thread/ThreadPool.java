@@ -7,6 +7,7 @@ import io.jpar.internal.ChunkSizer;
 import io.jpar.internal.Deadlines;
 import io.jpar.internal.Job;
 import io.jpar.internal.Settings;
+import io.jpar.internal.TaskStats;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
@@ -84,6 +85,17 @@ public final class ThreadPool extends AbstractPool {
     lastSizer = s;
     lastTask = task;
     return s;
+  }
+
+  @Override
+  protected String backendName() {
+    return chunked ? "platform threads" : "virtual threads";
+  }
+
+  @Override
+  protected int lastChunkSize() {
+    ChunkSizer s = lastSizer;
+    return chunked && s != null ? s.size() : 1;
   }
 
   @Override
@@ -194,17 +206,31 @@ public final class ThreadPool extends AbstractPool {
       }
       Duration timeout = settings.taskTimeout();
       ScheduledFuture<?> deadline = timeout == null ? null : Deadlines.after(timeout, () -> expire(job, timeout));
+      boolean timed = stats.sample();
+      long cpu0 = timed ? TaskStats.threadCpuNanos() : 0;
+      if (timed && cpu0 < 0) {
+        stats.startWallOnly();
+      }
+      long t0 = timed ? System.nanoTime() : 0;
       try {
-        Object value = task.apply(job.input());
+        Object value = null;
+        Throwable error = null;
+        try {
+          value = task.apply(job.input());
+        } catch (Throwable t) {
+          error = t;
+        }
+        if (timed) { // before completing: whoever sees the result may ask for the plan at once
+          stats.add(1, System.nanoTime() - t0, cpu0 < 0 ? -1 : TaskStats.threadCpuNanos() - cpu0);
+        }
         if (terminating) {
           job.cancel(false); // terminate() promised every unfinished future would end cancelled
         }
-        job.complete(value);
-      } catch (Throwable t) {
-        if (terminating) {
-          job.cancel(false);
+        if (error == null) {
+          job.complete(value);
+        } else {
+          job.fail(error);
         }
-        job.fail(t);
       } finally {
         if (deadline != null) {
           deadline.cancel(false);

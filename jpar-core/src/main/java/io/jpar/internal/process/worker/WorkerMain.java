@@ -179,6 +179,7 @@ public final class WorkerMain {
     int sentUpTo = 0;
     long lastFlush = System.nanoTime();
     long started = lastFlush;
+    long cpuStarted = threadCpu();
     for (int i = 0; i < inputs.length; i++) {
       try {
         results[i] = task.apply(inputs[i]);
@@ -202,7 +203,7 @@ public final class WorkerMain {
       boolean last = i == inputs.length - 1;
       if (last || config.flushEachResult() || now - lastFlush >= FLUSH_NANOS) {
         sendResults(batchId, sentUpTo, java.util.Arrays.copyOfRange(results, sentUpTo, i + 1), i + 1 - sentUpTo, last,
-            last ? now - started : 0);
+            last ? now - started : 0, last ? threadCpu() - cpuStarted : 0);
         sentUpTo = i + 1;
         lastFlush = now;
       }
@@ -221,14 +222,25 @@ public final class WorkerMain {
     return in.readInt();
   }
 
+  private static long threadCpu() {
+    return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+  }
+
   private void sendResults(long batchId, int from, Object[] values, int count, boolean last, long computeNanos)
       throws IOException {
+    sendResults(batchId, from, values, count, last, computeNanos, 0);
+  }
+
+  /** A RESULTS frame: batch id, first index, last?, the batch's wall and CPU time (on the last), values. */
+  private void sendResults(long batchId, int from, Object[] values, int count, boolean last, long computeNanos,
+      long cpuNanos) throws IOException {
     ByteArrayOutputStream body = new ByteArrayOutputStream(64 + 8 * count);
     DataOutputStream out = new DataOutputStream(body);
     out.writeLong(batchId);
     out.writeInt(from);
     out.writeBoolean(last);
     out.writeLong(computeNanos);
+    out.writeLong(cpuNanos);
     try {
       Values.write(out, values, codec);
     } catch (IOException | RuntimeException e) {
@@ -238,6 +250,7 @@ public final class WorkerMain {
       out.writeInt(from);
       out.writeBoolean(last);
       out.writeLong(computeNanos);
+      out.writeLong(cpuNanos);
       Values.write(out, encodableOrFailure(values), codec);
     }
     out.flush();

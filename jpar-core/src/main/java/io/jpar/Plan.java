@@ -1,0 +1,44 @@
+package io.jpar;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * What a pool runs on and why, with the figures measured on the tasks it ran: the backend, how many
+ * tasks run at once, the chunk size, and per task the mean wall time and CPU time. The explanation
+ * says in plain words whether the measured work fits the machinery.
+ *
+ * {@snippet :
+ * try (Pool pool = Pool.threads().build()) {
+ *   pool.map(Thumbs::make, images);
+ *   System.out.println(pool.plan().explanation());
+ * }
+ * }
+ *
+ * <p>Thread safety: immutable.
+ *
+ * @param backend "platform threads", "virtual threads" or "worker processes"
+ * @param workers how many tasks run at once
+ * @param chunkSize inputs handed over at once (the latest learned value)
+ * @param tasksMeasured how many tasks the figures come from (a sample of those run)
+ * @param meanWall mean time a task took, start to end
+ * @param meanCpu mean CPU time a task used
+ * @param failures tasks that failed so far
+ * @param explanation one paragraph in plain words
+ * @since 0.1
+ */
+public record Plan(String backend, int workers, int chunkSize, long tasksMeasured, Duration meanWall, Duration meanCpu,
+    long failures, String explanation) {
+
+  /** CPU time as a share of wall time, 0 to 1: near 1 is computing, near 0 is waiting. NaN before any task. */
+  public double cpuShare() {
+    return tasksMeasured == 0 || meanWall.isZero() ? Double.NaN : Math.min(1.0, meanCpu.toNanos() / (double) meanWall.toNanos());
+  }
+
+  @Override
+  public String toString() {
+    return String.format(Locale.ROOT, "%s x %d, chunk %d; %d tasks measured: wall %s, CPU %s (%.0f%%), %d failed%n%s",
+        backend, workers, chunkSize, tasksMeasured, meanWall, meanCpu, 100 * (Double.isNaN(cpuShare()) ? 0 : cpuShare()),
+        failures, explanation);
+  }
+}

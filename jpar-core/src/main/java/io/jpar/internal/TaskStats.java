@@ -1,0 +1,120 @@
+package io.jpar.internal;
+
+import io.jpar.Plan;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Wall and CPU time of a pool's tasks, from a sample: every task of the first {@value #ALWAYS}, then
+ * one in {@value #EVERY}, because reading a thread's CPU clock costs about as much as a tiny task.
+ * Backends that measure in bulk (worker processes report per chunk) add whole chunks.
+ */
+public final class TaskStats {
+  private static final int ALWAYS = 256;
+  private static final int EVERY = 16;
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+  private final AtomicLong seen = new AtomicLong();
+  private final LongAdder measured = new LongAdder();
+  private final LongAdder wallNanos = new LongAdder();
+  private final LongAdder cpuNanos = new LongAdder();
+  // Tasks whose thread has no CPU clock (virtual threads): their CPU is estimated from the process's
+  // CPU time over the span they ran in, which also counts anything else the JVM did meanwhile.
+  private final LongAdder wallOnlyTasks = new LongAdder();
+  private final LongAdder wallOnlyNanos = new LongAdder();
+  private final AtomicLong processCpuFirst = new AtomicLong(-1);
+  private final AtomicLong processCpuLast = new AtomicLong(-1);
+
+  /** Whether to time the next task. */
+  public boolean sample() {
+    long n = seen.incrementAndGet();
+    return n <= ALWAYS || n % EVERY == 0;
+  }
+
+  /** This thread's CPU clock, or -1 where there is none (virtual threads on some JDKs). */
+  public static long threadCpuNanos() {
+    try {
+      return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : -1;
+    } catch (UnsupportedOperationException e) {
+      return -1;
+    }
+  }
+
+  /** The process's CPU time so far, or -1 where the platform does not say. */
+  public static long processCpuNanos() {
+    return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getProcessCpuTime() : -1;
+  }
+
+  /** Call before a sampled task whose thread has no CPU clock: marks the start of the span. */
+  public void startWallOnly() {
+    processCpuFirst.compareAndSet(-1, processCpuNanos());
+  }
+
+  /** Adds {@code tasks} tasks that took {@code wall} in all and used {@code cpu}, or -1 if unknown. */
+  public void add(long tasks, long wall, long cpu) {
+    if (cpu < 0) {
+      wallOnlyTasks.add(tasks);
+      wallOnlyNanos.add(wall);
+      processCpuLast.accumulateAndGet(processCpuNanos(), Math::max);
+      return;
+    }
+    measured.add(tasks);
+    wallNanos.add(wall);
+    cpuNanos.add(Math.min(cpu, wall));
+  }
+
+  Plan plan(String backend, int workers, int chunk, long failures) {
+    long n = measured.sum() + wallOnlyTasks.sum();
+    long wallSum = wallNanos.sum() + wallOnlyNanos.sum();
+    long cpuSum = cpuNanos.sum();
+    if (wallOnlyTasks.sum() > 0 && processCpuFirst.get() >= 0) {
+      cpuSum += Math.min(wallOnlyNanos.sum(), Math.max(0, processCpuLast.get() - processCpuFirst.get()));
+    }
+    Duration wall = Duration.ofNanos(n == 0 ? 0 : wallSum / n);
+    Duration cpu = Duration.ofNanos(n == 0 ? 0 : cpuSum / n);
+    return new Plan(backend, workers, chunk, n, wall, cpu, failures, explain(backend, workers, n, wall, cpu));
+  }
+
+  private static String explain(String backend, int workers, long n, Duration wall, Duration cpu) {
+    int cores = Runtime.getRuntime().availableProcessors();
+    if (n == 0) {
+      return String.format(Locale.ROOT, "%s, %d at once; no task has run yet, so nothing is measured.", capital(backend), workers);
+    }
+    double share = wall.isZero() ? 1 : Math.min(1, cpu.toNanos() / (double) wall.toNanos());
+    String work = String.format(Locale.ROOT, "Each of the %d tasks measured took %s, %.0f%% of it on the CPU", n,
+        human(wall), 100 * share);
+    String fit;
+    if (share >= 0.6) {
+      fit = workers > 2 * cores && !backend.startsWith("worker")
+          ? String.format(Locale.ROOT, "computing work: more than the %d cores' worth of threads only adds switching.", cores)
+          : String.format(Locale.ROOT, "computing work, which fits %d at once on %d cores.", workers, cores);
+    } else {
+      long keepBusy = Math.max(cores, Math.round(cores / Math.max(share, 0.001)));
+      fit = String.format(Locale.ROOT, "%s waiting: about %d at once would keep the %d cores busy (Little's law: "
+          + "cores x wall / CPU)%s.", share < 0.2 ? "mostly" : "partly", keepBusy, cores,
+          workers >= keepBusy ? ", and this pool allows that"
+              : backend.startsWith("virtual") ? "; raise maxConcurrency" : "; virtual threads overlap waits more cheaply");
+    }
+    return String.format(Locale.ROOT, "%s, %d at once. %s: %s", capital(backend), workers, work, fit);
+  }
+
+  private static String capital(String s) {
+    return Character.toUpperCase(s.charAt(0)) + s.substring(1);
+  }
+
+  private static String human(Duration d) {
+    long ns = d.toNanos();
+    if (ns < 10_000) {
+      return ns + " ns";
+    }
+    if (ns < 10_000_000) {
+      return String.format(Locale.ROOT, "%.1f us", ns / 1e3);
+    }
+    return String.format(Locale.ROOT, "%.1f ms", ns / 1e6);
+  }
+}

@@ -1,0 +1,71 @@
+package io.jpar;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** {@code plan()} reports the machinery and the figures measured on the tasks that ran. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class PlanTest {
+
+  private static List<Integer> times(int n, int value) {
+    return IntStream.range(0, n).map(i -> value).boxed().toList();
+  }
+
+  @Test
+  void beforeAnyTaskThePlanSaysNothingIsMeasured() {
+    try (Pool pool = Pool.threads().workers(3).build()) {
+      Plan plan = pool.plan();
+      assertThat(plan.backend()).isEqualTo("platform threads");
+      assertThat(plan.workers()).isEqualTo(3);
+      assertThat(plan.tasksMeasured()).isZero();
+      assertThat(plan.explanation()).contains("nothing is measured");
+    }
+  }
+
+  @Test
+  void computingTasksOnThreadsAreMeasuredAsCpuBound() {
+    // One thread: the other core is left to the JVM's own threads, so the task's CPU share is not
+    // diluted by preemption on a 2-core machine.
+    try (Pool pool = Pool.threads().workers(1).build()) {
+      pool.map(Faults::spin, times(20, 20));
+      Plan plan = pool.plan();
+      assertThat(plan.tasksMeasured()).isEqualTo(20);
+      assertThat(plan.meanWall().toMillis()).isBetween(15L, 2_000L);
+      assertThat(plan.cpuShare()).isGreaterThan(0.5);
+      assertThat(plan.explanation()).contains("computing work");
+    }
+  }
+
+  @Test
+  void sleepingTasksOnVirtualThreadsAreMeasuredAsWaiting() {
+    try (Pool pool = Pool.virtualThreads().maxConcurrency(100).build()) {
+      pool.map(Tasks::sleepMillis, times(200, 50));
+      Plan plan = pool.plan();
+      assertThat(plan.backend()).isEqualTo("virtual threads");
+      assertThat(plan.tasksMeasured()).isEqualTo(200);
+      assertThat(plan.meanWall().toMillis()).isGreaterThanOrEqualTo(50);
+      assertThat(plan.cpuShare()).isLessThan(0.3);
+      assertThat(plan.explanation()).contains("mostly waiting").contains("Little's law");
+    }
+  }
+
+  @Test
+  void workerProcessesReportTheirTasksCpuTime() {
+    try (Pool pool = Pool.processes().workers(2).build()) {
+      List<Outcome<Long>> out = pool.mapOutcomes(Faults::spin, times(6, 30));
+      assertThat(out).allMatch(Outcome::isSuccess);
+      pool.submit(Tasks::failOn13, 13).outcome();
+      Plan plan = pool.plan();
+      assertThat(plan.backend()).isEqualTo("worker processes");
+      assertThat(plan.tasksMeasured()).isGreaterThanOrEqualTo(6);
+      assertThat(plan.cpuShare()).isGreaterThan(0.5);
+      assertThat(plan.failures()).as(plan.toString()).isEqualTo(1);
+      assertThat(plan.toString()).contains("worker processes x 2");
+    }
+  }
+}

@@ -47,7 +47,7 @@ class PlanTest {
       pool.map(Tasks::sleepMillis, times(200, 50));
       Plan plan = pool.plan();
       assertThat(plan.backend()).isEqualTo("virtual threads");
-      assertThat(plan.tasksMeasured()).isEqualTo(200);
+      assertThat(plan.tasksMeasured()).isBetween(64L, 200L); // the first 64, then a random sample
       assertThat(plan.meanWall().toMillis()).isGreaterThanOrEqualTo(50);
       assertThat(plan.cpuShare()).isLessThan(0.3);
       assertThat(plan.explanation()).contains("mostly waiting").contains("Little's law");
@@ -56,7 +56,7 @@ class PlanTest {
 
   @Test
   void workerProcessesReportTheirTasksCpuTime() {
-    try (Pool pool = Pool.processes().workers(2).build()) {
+    try (Pool pool = Pool.processes().workers(1).build()) { // one: see the CPU-bound thread test
       List<Outcome<Long>> out = pool.mapOutcomes(Faults::spin, times(6, 30));
       assertThat(out).allMatch(Outcome::isSuccess);
       pool.submit(Tasks::failOn13, 13).outcome();
@@ -65,7 +65,7 @@ class PlanTest {
       assertThat(plan.tasksMeasured()).isGreaterThanOrEqualTo(6);
       assertThat(plan.cpuShare()).isGreaterThan(0.5);
       assertThat(plan.failures()).as(plan.toString()).isEqualTo(1);
-      assertThat(plan.toString()).contains("worker processes x 2");
+      assertThat(plan.toString()).contains("worker processes x 1");
     }
   }
 }

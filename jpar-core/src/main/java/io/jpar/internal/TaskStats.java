@@ -5,20 +5,22 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Wall and CPU time of a pool's tasks, from a sample: every task of the first {@value #ALWAYS}, then
- * one in {@value #EVERY}, because reading a thread's CPU clock costs about as much as a tiny task.
+ * Wall and CPU time of a pool's tasks, from a sample: the first {@value #ALWAYS} tasks, then
+ * one in {@value #EVERY} at random, because reading a thread's CPU clock costs about as much as a tiny task.
  * Backends that measure in bulk (worker processes report per chunk) add whole chunks.
  */
 public final class TaskStats {
-  private static final int ALWAYS = 256;
-  private static final int EVERY = 16;
+  private static final int ALWAYS = 64;
+  private static final int EVERY = 64;
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-  private final AtomicLong seen = new AtomicLong();
+  // Racy on purpose: it only decides which tasks to time; lost increments merely time a few more.
+  private int seen;
   private final LongAdder measured = new LongAdder();
   private final LongAdder wallNanos = new LongAdder();
   private final LongAdder cpuNanos = new LongAdder();
@@ -31,8 +33,11 @@ public final class TaskStats {
 
   /** Whether to time the next task. */
   public boolean sample() {
-    long n = seen.incrementAndGet();
-    return n <= ALWAYS || n % EVERY == 0;
+    if (seen < ALWAYS) { // writes stop after the first tasks, so the field's cache line stops moving
+      seen++;
+      return true;
+    }
+    return ThreadLocalRandom.current().nextInt(EVERY) == 0;
   }
 
   /** This thread's CPU clock, or -1 where there is none (virtual threads on some JDKs). */

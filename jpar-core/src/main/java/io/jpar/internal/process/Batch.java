@@ -21,6 +21,8 @@ final class Batch {
   long sentNanos;
   volatile int received;
   volatile long lastProgressNanos;
+  /** The worker has decoded the batch and begun its first input (any RESULTS frame says so). */
+  volatile boolean started;
   /** Set by the deadline check before it kills the worker: the job that ran too long. */
   volatile Job<?> timedOut;
 

@@ -339,6 +339,7 @@ public final class ProcessPool extends AbstractPool {
     }
     b.received = from + values.length;
     b.lastProgressNanos = System.nanoTime();
+    b.started = true;
     if (last) {
       b.task.record(b.jobs.size(), b.lastProgressNanos - b.sentNanos);
       batchDone(w, b);

@@ -28,6 +28,8 @@ import java.util.List;
  */
 final class Recovery {
   private final ProcessPool pool;
+  /** How long a worker may take to decode a batch before the deadline clock starts anyway. */
+  private static final long MAX_DECODE_NANOS = 60_000_000_000L;
 
   Recovery(ProcessPool pool) {
     this.pool = pool;
@@ -135,6 +137,15 @@ final class Recovery {
       pool.lock.unlock();
     }
     long timeout = pool.ps.common().taskTimeout().toNanos();
+    if (!b.started) {
+      // Still decoding (a cold worker loading the task's classes): that is not the task's time. A
+      // worker stuck here for long is broken, and is treated as the first input running too long.
+      long decoding = System.nanoTime() - b.sentNanos;
+      if (decoding < Math.max(timeout, MAX_DECODE_NANOS)) {
+        schedule(b, timeout);
+        return;
+      }
+    }
     long quiet = System.nanoTime() - b.lastProgressNanos;
     int at = b.received;
     if (quiet >= timeout && at < b.jobs.size()) {

@@ -16,7 +16,6 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 
@@ -133,15 +132,6 @@ public final class CsvProfiler {
     return new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT)
         .onUnmappableCharacter(CodingErrorAction.REPORT));
-  }
-
-  /** Profiles whole files of a list; used for sequential runs and tests. */
-  public static List<FileProfile> profileAll(List<String> files) {
-    List<FileProfile> out = new ArrayList<>();
-    for (String f : files) {
-      out.add(profile(Slice.whole(f)));
-    }
-    return out;
   }
 
   /** Reads at most {@code limit} bytes of the underlying stream. */

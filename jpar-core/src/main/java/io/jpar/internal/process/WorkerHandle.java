@@ -79,10 +79,6 @@ final class WorkerHandle {
     return process.pid();
   }
 
-  boolean isAlive() {
-    return process.isAlive();
-  }
-
   void send(Frame frame) throws IOException {
     synchronized (toWorker) {
       frame.writeTo(toWorker);
@@ -192,17 +188,6 @@ final class WorkerHandle {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return -1;
-    }
-  }
-
-  /** Closes the worker's stdin: a worker reads that as "the parent is gone" and halts. */
-  void closeInput() {
-    synchronized (toWorker) {
-      try {
-        toWorker.close();
-      } catch (IOException e) {
-        // already closed
-      }
     }
   }
 

@@ -103,7 +103,7 @@ public final class Fetcher {
   private Response followRedirects(URI start) throws IOException, InterruptedException {
     URI uri = start;
     for (int hop = 0; ; hop++) {
-      Semaphore host = hosts.computeIfAbsent(uri.getHost() + ":" + uri.getPort(), h -> new Semaphore(settings.perHost(), true));
+      Semaphore host = hosts.computeIfAbsent(uri.getHost() + ":" + uri.getPort(), h -> new Semaphore(settings.perHost()));
       host.acquire(); // held until the body is read: a host's limit counts transfers, not just headers
       try {
         Object next = hop(start, uri, hop);

@@ -35,7 +35,8 @@ class BuilderTest {
   @Test
   void aBuilderBuildsOnePool() {
     ThreadPoolBuilder builder = Pool.threads().workers(1);
-    try (Pool ignored = builder.build()) {
+    try (Pool pool = builder.build()) {
+      assertThat(pool.isClosed()).isFalse();
       assertThatThrownBy(builder::build)
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("already built");

@@ -3,6 +3,7 @@ package io.jpar.cli.csv;
 import de.siegmar.fastcsv.reader.CsvParseException;
 import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.CsvRecord;
+import de.siegmar.fastcsv.reader.FieldMismatchStrategy;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,7 +39,8 @@ public final class CsvProfiler {
       }
       try (InputStream raw = open(path, slice);
           Reader text = strictUtf8(raw);
-          CsvReader<CsvRecord> csv = CsvReader.builder().allowExtraFields(true).allowMissingFields(true)
+          CsvReader<CsvRecord> csv = CsvReader.builder()
+              .extraFieldStrategy(FieldMismatchStrategy.IGNORE).missingFieldStrategy(FieldMismatchStrategy.IGNORE)
               .allowUnclosedQuote(false).skipEmptyLines(true).ofCsvRecord(text)) {
         read(csv, slice, p);
       }

@@ -56,6 +56,7 @@ final class Fanout<I, O> implements Iterator<Outcome<O>> {
   private final boolean bounded;
   private volatile boolean aborted;
   private volatile Thread waiter;
+  private volatile Job<O> waitingFor;
   private int unconsumed;
   private long pulled;
   private boolean sourceDone;
@@ -118,6 +119,7 @@ final class Fanout<I, O> implements Iterator<Outcome<O>> {
         return firstFailure();
       }
       topUp();
+      waitingFor = head;
       waiter = Thread.currentThread();
       if (!head.isDone() && !aborted) {
         LockSupport.park(this);
@@ -204,7 +206,9 @@ final class Fanout<I, O> implements Iterator<Outcome<O>> {
       aborted = true;
     }
     Thread w = waiter;
-    if (w != null && (wake || aborted)) {
+    // A bounded window wants to hear of every completion (room to top up); an unbounded one (map)
+    // only of the head it waits for: waking the caller for each result costs more than the result.
+    if (w != null && (aborted || (wake && (bounded || job == waitingFor)))) {
       LockSupport.unpark(w);
     }
   }

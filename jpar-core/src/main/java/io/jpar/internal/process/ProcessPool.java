@@ -6,7 +6,6 @@ import io.jpar.internal.AbstractPool;
 import io.jpar.internal.Job;
 import io.jpar.internal.process.wire.Frame;
 import io.jpar.internal.process.wire.RemoteFailure;
-import io.jpar.internal.process.wire.WorkerConfig;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -16,14 +15,14 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The process backend: a set of worker JVMs, a FIFO of batches waiting for one, and the rules for
  * what happens when a worker dies. Each worker runs one batch at a time, so a death is attributed to
- * exactly the batch it was running; see {@link Recovery} for who is blamed and what is re-sent.
+ * exactly the batch it was running; see {@link Recovery} for who is blamed and what is re-sent, and
+ * {@link WorkerLifecycle} for starting, replacing and stopping workers ({@link Wire} encodes).
  *
  * <p>Lock discipline: {@code lock} guards {@code workers}, {@code idle}, {@code pending}, {@code
  * inFlight}, the lifecycle fields and every {@link WorkerHandle}/{@link Batch} field marked as pool
@@ -32,31 +31,30 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class ProcessPool extends AbstractPool {
   /** Consecutive workers that fail to start before the pool gives up as broken. */
-  private static final int MAX_START_FAILURES = 3;
-  private static final long HANDSHAKE_TIMEOUT_MILLIS = 60_000;
-  private static final long EXIT_GRACE_MILLIS = 5_000;
+  static final int MAX_START_FAILURES = 3;
+  static final long EXIT_GRACE_MILLIS = 5_000;
 
   final ProcessSettings ps;
   final Wire wire;
-  private final WorkerLauncher launcher;
+  final WorkerLauncher launcher;
   private final Recovery recovery = new Recovery(this);
   private final Map<Task<?, ?>, TaskEntry> tasks = Collections.synchronizedMap(new WeakHashMap<>());
-  private final byte[] initializerBytes;
+  final byte[] initializerBytes;
   private volatile TaskEntry lastEntry;
-  private final Thread shutdownHook;
+  private final WorkerLifecycle lifecycle;
 
   final ReentrantLock lock = new ReentrantLock();
-  private final Condition changed = lock.newCondition();
-  private final List<WorkerHandle> workers = new ArrayList<>();
+  final Condition changed = lock.newCondition();
+  final List<WorkerHandle> workers = new ArrayList<>();
   private final ArrayDeque<WorkerHandle> idle = new ArrayDeque<>();
-  private final ArrayDeque<Batch> pending = new ArrayDeque<>();
-  private int inFlight;
-  private int nextWorkerId = 1;
+  final ArrayDeque<Batch> pending = new ArrayDeque<>();
+  int inFlight;
+  int nextWorkerId = 1;
   private int nextTaskId = 1;
   private long nextBatchId = 1;
-  private int startFailures;
-  private Throwable broken;
-  private boolean stopping;
+  int startFailures;
+  Throwable broken;
+  boolean stopping;
 
   private ProcessPool(ProcessSettings ps) {
     super(ps.common());
@@ -64,50 +62,14 @@ public final class ProcessPool extends AbstractPool {
     this.wire = new Wire(ps);
     this.launcher = new WorkerLauncher(ps);
     this.initializerBytes = ps.initializer() == null ? new byte[0] : wire.encodeTask(ps.initializer(), "initializer");
-    this.shutdownHook = new Thread(this::killAll, "jpar-" + ps.common().name() + "-shutdown");
+    this.lifecycle = new WorkerLifecycle(this);
   }
 
   /** Starts the workers and returns once all of them have answered their handshake. */
   public static ProcessPool start(ProcessSettings ps) {
     ProcessPool pool = new ProcessPool(ps);
-    Runtime.getRuntime().addShutdownHook(pool.shutdownHook);
-    for (int i = 0; i < pool.parallelism(); i++) {
-      pool.spawn();
-    }
-    pool.awaitReady();
+    pool.lifecycle.startAll();
     return pool;
-  }
-
-  private void awaitReady() {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HANDSHAKE_TIMEOUT_MILLIS);
-    lock.lock();
-    try {
-      while (broken == null && readyCount() < parallelism()) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          broken = new JparException("worker JVMs did not answer within " + HANDSHAKE_TIMEOUT_MILLIS + " ms");
-          break;
-        }
-        changed.awaitNanos(left);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      broken = new JparException("interrupted while starting worker JVMs", e);
-    } finally {
-      lock.unlock();
-    }
-    if (broken != null) {
-      terminate();
-      throw new JparException("the process pool could not start: " + broken.getMessage(), broken);
-    }
-  }
-
-  private int readyCount() {
-    int n = 0;
-    for (WorkerHandle w : workers) {
-      n += w.ready ? 1 : 0;
-    }
-    return n;
   }
 
   // ---- tasks and dispatch ----
@@ -365,12 +327,12 @@ public final class ProcessPool extends AbstractPool {
     }
     if (retire) {
       retire(w);
-      spawnIfNeeded();
+      lifecycle.spawnIfNeeded();
     }
     pump();
   }
 
-  private void retire(WorkerHandle w) {
+  void retire(WorkerHandle w) {
     try {
       w.send(new Frame(Frame.SHUTDOWN, new byte[0]));
     } catch (IOException e) {
@@ -411,7 +373,7 @@ public final class ProcessPool extends AbstractPool {
     if (isBroken()) {
       failPending();
     } else {
-      spawnIfNeeded();
+      lifecycle.spawnIfNeeded();
     }
     pump();
   }
@@ -442,162 +404,21 @@ public final class ProcessPool extends AbstractPool {
     }
   }
 
-  private static void failAll(List<Job<?>> jobs, Throwable cause) {
+  static void failAll(List<Job<?>> jobs, Throwable cause) {
     for (Job<?> j : jobs) {
       j.fail(new JparException("the process pool is broken: " + cause.getMessage(), cause));
     }
   }
 
-  /** Keeps the pool at full strength while it is open. */
-  private void spawnIfNeeded() {
-    boolean spawn;
-    lock.lock();
-    try {
-      spawn = !stopping && broken == null && workers.size() < parallelism();
-    } finally {
-      lock.unlock();
-    }
-    if (spawn) {
-      spawn();
-    }
-  }
-
-  private void spawn() {
-    int id;
-    lock.lock();
-    try {
-      id = nextWorkerId++;
-    } finally {
-      lock.unlock();
-    }
-    String name = settings.name() + "-" + id;
-    try {
-      byte[] config = new WorkerConfig(id, ps.codec().getName(), ps.allowClasses(), settings.taskTimeout() != null,
-          initializerBytes).toBytes();
-      WorkerHandle w = WorkerHandle.start(id, name, launcher.builder(id), config, this, System.err);
-      boolean unwanted;
-      lock.lock();
-      try {
-        // The pool may have begun to stop while this worker started (outside the lock): then no
-        // shutdown will ever see it in the list, so it must go now.
-        unwanted = stopping || broken != null;
-        if (unwanted) {
-          w.retiring = true;
-        } else {
-          workers.add(w);
-        }
-      } finally {
-        lock.unlock();
-      }
-      if (unwanted) {
-        w.kill("the pool stopped while it started");
-        w.awaitExit(EXIT_GRACE_MILLIS);
-      }
-    } catch (IOException e) {
-      lock.lock();
-      try {
-        if (++startFailures >= MAX_START_FAILURES && broken == null) {
-          broken = new JparException("cannot start a worker JVM: " + e.getMessage(), e);
-        }
-        changed.signalAll();
-      } finally {
-        lock.unlock();
-      }
-    }
-  }
-
-  // ---- lifecycle ----
+  // ---- lifecycle: see WorkerLifecycle ----
 
   @Override
   protected void shutdownGracefully() {
-    boolean interrupted = false;
-    lock.lock();
-    try {
-      while (broken == null && (!pending.isEmpty() || inFlight > 0)) {
-        try {
-          changed.await();
-        } catch (InterruptedException e) {
-          interrupted = true;
-          break;
-        }
-      }
-      stopping = true;
-    } finally {
-      lock.unlock();
-    }
-    if (interrupted) {
-      shutdownNow();
-      Thread.currentThread().interrupt();
-      return;
-    }
-    for (WorkerHandle w : snapshotWorkers()) {
-      w.retiring = true;
-      retire(w);
-    }
-    awaitAllExited();
+    lifecycle.stopGracefully();
   }
 
   @Override
   protected void shutdownNow() {
-    List<Batch> drained;
-    List<Job<?>> running = new ArrayList<>();
-    lock.lock();
-    try {
-      stopping = true;
-      drained = new ArrayList<>(pending);
-      pending.clear();
-      for (WorkerHandle w : workers) {
-        w.retiring = true;
-        if (w.current != null) {
-          running.addAll(w.current.jobs);
-        }
-      }
-    } finally {
-      lock.unlock();
-    }
-    for (Batch b : drained) {
-      b.jobs.forEach(j -> j.cancel(false));
-    }
-    running.forEach(j -> j.cancel(false));
-    killAll();
-    awaitAllExited();
-  }
-
-  private List<WorkerHandle> snapshotWorkers() {
-    lock.lock();
-    try {
-      return new ArrayList<>(workers);
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private void killAll() {
-    for (WorkerHandle w : snapshotWorkers()) {
-      w.kill("the pool was terminated");
-    }
-  }
-
-  private void awaitAllExited() {
-    List<WorkerHandle> all = snapshotWorkers();
-    for (WorkerHandle w : all) {
-      w.awaitExit(EXIT_GRACE_MILLIS);
-    }
-    lock.lock();
-    try {
-      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(EXIT_GRACE_MILLIS);
-      while (!workers.isEmpty() && System.nanoTime() < deadline) {
-        changed.awaitNanos(TimeUnit.MILLISECONDS.toNanos(50));
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      lock.unlock();
-    }
-    try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException e) {
-      // the JVM is already shutting down; the hook is running or ran
-    }
+    lifecycle.stopNow();
   }
 }

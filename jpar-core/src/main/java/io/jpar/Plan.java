@@ -1,6 +1,7 @@
 package io.jpar;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -24,11 +25,19 @@ import java.util.Locale;
  * @param meanWall mean time a task took, start to end
  * @param meanCpu mean CPU time a task used
  * @param failures tasks that failed so far
+ * @param meanAllocatedBytes mean heap bytes a task allocated, or -1 where not measured (virtual
+ *     threads, worker processes)
  * @param explanation one paragraph in plain words
+ * @param history for {@link Pool#auto()}: each change of plan, oldest first, with the figures that
+ *     caused it; empty for a fixed pool
  * @since 0.1
  */
 public record Plan(String backend, int workers, int chunkSize, long tasksMeasured, Duration meanWall, Duration meanCpu,
-    long failures, String explanation) {
+    long failures, long meanAllocatedBytes, String explanation, List<String> history) {
+
+  public Plan {
+    history = List.copyOf(history);
+  }
 
   /** CPU time as a share of wall time, 0 to 1: near 1 is computing, near 0 is waiting. NaN before any task. */
   public double cpuShare() {
@@ -37,8 +46,13 @@ public record Plan(String backend, int workers, int chunkSize, long tasksMeasure
 
   @Override
   public String toString() {
-    return String.format(Locale.ROOT, "%s x %d, chunk %d; %d tasks measured: wall %s, CPU %s (%.0f%%), %d failed%n%s",
+    StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
+        "%s x %d, chunk %d; %d tasks measured: wall %s, CPU %s (%.0f%%)%s, %d failed%n%s",
         backend, workers, chunkSize, tasksMeasured, meanWall, meanCpu, 100 * (Double.isNaN(cpuShare()) ? 0 : cpuShare()),
-        failures, explanation);
+        meanAllocatedBytes < 0 ? "" : ", " + meanAllocatedBytes + " bytes allocated", failures, explanation));
+    for (String h : history) {
+      s.append(System.lineSeparator()).append("  - ").append(h);
+    }
+    return s.toString();
   }
 }

@@ -48,6 +48,16 @@ public interface Pool extends AutoCloseable {
   }
 
   /**
+   * A pool that measures its tasks as they run (wall time, CPU time, allocation) and runs them on the
+   * machinery that fits: platform threads for computing, virtual threads sized by Little's law for
+   * waiting, worker processes when {@link AutoPoolBuilder#isolated isolated}; it re-plans when the work
+   * changes character. {@link #plan()} says what it chose and why.
+   */
+  static AutoPoolBuilder auto() {
+    return new AutoPoolBuilder();
+  }
+
+  /**
    * Applies {@code task} to every input and returns the results in input order. The first failure
    * cancels the tasks still pending or running and is thrown.
    *

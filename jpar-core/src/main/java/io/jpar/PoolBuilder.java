@@ -7,7 +7,7 @@ import java.util.Objects;
 /**
  * The options every kind of {@link Pool} shares: a name for its threads, a per-task timeout and a
  * progress listener. Each option may be set once; a builder builds one pool. Get one from {@link
- * Pool#threads()}, {@link Pool#virtualThreads()} or {@link Pool#processes()}.
+ * Pool#threads()}, {@link Pool#virtualThreads()}, {@link Pool#processes()} or {@link Pool#auto()}.
  *
  * {@snippet :
  * Pool pool = Pool.threads().name("thumbs").taskTimeout(Duration.ofSeconds(30)).onProgress(bar::update).build();
@@ -19,7 +19,7 @@ import java.util.Objects;
  * @since 0.1
  */
 public abstract sealed class PoolBuilder<B extends PoolBuilder<B>>
-    permits ThreadPoolBuilder, VirtualThreadPoolBuilder, ProcessPoolBuilder {
+    permits ThreadPoolBuilder, VirtualThreadPoolBuilder, ProcessPoolBuilder, AutoPoolBuilder {
 
   String name;
   Duration taskTimeout;

@@ -8,7 +8,9 @@ import java.util.stream.Stream;
 enum Backends {
   THREADS(o -> o.apply(Pool.threads().workers(2)).build()),
   VIRTUAL_THREADS(o -> o.apply(Pool.virtualThreads().maxConcurrency(2)).build()),
-  PROCESSES(o -> o.apply(Pool.processes().workers(2)).build());
+  PROCESSES(o -> o.apply(Pool.processes().workers(2)).build()),
+  AUTO(o -> o.apply(Pool.auto()).build()),
+  AUTO_ISOLATED(o -> o.apply(Pool.auto().isolated(true).maxWorkers(2)).build());
 
   /** Options a test may add; every backend builder accepts them. */
   interface Options {

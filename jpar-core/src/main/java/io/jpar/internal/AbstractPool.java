@@ -94,6 +94,22 @@ public abstract class AbstractPool implements Pool {
     return Integer.MAX_VALUE;
   }
 
+  /**
+   * How many jobs a batch keeps running at once, given its window in chunks and the current chunk
+   * size. An auto pool overrides it to follow the concurrency it has chosen.
+   */
+  protected long windowLimit(int windowChunks, int chunk) {
+    return Math.min(Integer.MAX_VALUE, (long) windowChunks * chunk);
+  }
+
+  /** Roughly how many chunks are running or queued here now; an auto pool waits for 0 after leaving a backend. */
+  protected int busy() {
+    return 0;
+  }
+
+  /** Called when a batch starts; an auto pool keeps them to nudge when its window grows. */
+  void fanoutStarted(Fanout<?, ?> fanout) {}
+
   ProgressTracker progress() {
     return progress;
   }

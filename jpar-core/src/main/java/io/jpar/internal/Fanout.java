@@ -57,6 +57,8 @@ final class Fanout<I, O> implements Iterator<Outcome<O>> {
   private volatile boolean aborted;
   private volatile Thread waiter;
   private volatile Job<O> waitingFor;
+  /** A bounded run wakes its consumer when this few are left running: room for a whole chunk or more. */
+  private volatile int lowWater = Integer.MAX_VALUE;
   private int unconsumed;
   private long pulled;
   private boolean sourceDone;
@@ -76,7 +78,30 @@ final class Fanout<I, O> implements Iterator<Outcome<O>> {
     } else {
       pool.progress().openUnknown();
     }
+    pool.fanoutStarted(this);
   }
+
+  /**
+   * Makes the consumer look again for room in the window, for a pool whose window just grew while no
+   * job completed (an auto pool that raised its concurrency). Any thread may call it.
+   */
+  void nudge() {
+    if (mode == Mode.UNORDERED) {
+      finished.add(nudgeMarker());
+    } else {
+      Thread w = waiter;
+      if (w != null) {
+        LockSupport.unpark(w);
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private Job<O> nudgeMarker() {
+    return (Job<O>) NUDGE;
+  }
+
+  private static final Job<Object> NUDGE = new Job<>(-1, null, null);
 
   @Override
   public boolean hasNext() {
@@ -106,7 +131,10 @@ final class Fanout<I, O> implements Iterator<Outcome<O>> {
   }
 
   private Job<O> takeFinished() throws InterruptedException {
-    Job<O> job = finished.take();
+    Job<O> job;
+    while ((job = finished.take()) == NUDGE) {
+      topUp();
+    }
     unorderedInFlight.remove(job);
     return job;
   }
@@ -147,8 +175,11 @@ final class Fanout<I, O> implements Iterator<Outcome<O>> {
   private void topUp() {
     while (!sourceDone && !closed) {
       int chunk = chunkSize();
-      long limit = Math.min(Integer.MAX_VALUE, (long) windowChunks * chunk);
+      long limit = pool.windowLimit(windowChunks, chunk);
       long room = bounded ? Math.min(limit - running.get(), 2 * limit - unconsumed) : Integer.MAX_VALUE;
+      if (bounded) {
+        lowWater = (int) Math.max(0, Math.min(limit - chunk, limit / 2));
+      }
       if (room <= 0 || (room < chunk && unconsumed > 0)) {
         return;
       }
@@ -195,9 +226,7 @@ final class Fanout<I, O> implements Iterator<Outcome<O>> {
   }
 
   private void onJobDone(Job<O> job, boolean wake) {
-    if (bounded) {
-      running.decrementAndGet();
-    }
+    int left = bounded ? running.decrementAndGet() : 0;
     if (mode == Mode.UNORDERED) {
       finished.add(job);
       return;
@@ -206,9 +235,9 @@ final class Fanout<I, O> implements Iterator<Outcome<O>> {
       aborted = true;
     }
     Thread w = waiter;
-    // A bounded window wants to hear of every completion (room to top up); an unbounded one (map)
-    // only of the head it waits for: waking the caller for each result costs more than the result.
-    if (w != null && (aborted || (wake && (bounded || job == waitingFor)))) {
+    // A bounded window wants to hear when there is room for at least a chunk again; an unbounded one
+    // (map) only of the head it waits for: waking the caller for each result costs more than the result.
+    if (w != null && (aborted || (wake && (job == waitingFor || (bounded && left <= lowWater))))) {
       LockSupport.unpark(w);
     }
   }

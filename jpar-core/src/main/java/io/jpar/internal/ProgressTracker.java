@@ -48,6 +48,10 @@ final class ProgressTracker {
     }
   }
 
+  long doneSoFar() {
+    return done.sum();
+  }
+
   long failedSoFar() {
     return failed.sum();
   }

@@ -73,6 +73,11 @@ public final class TaskStats {
     cpuNanos.add(Math.min(cpu, wall));
   }
 
+  /** Tasks measured with a CPU clock so far, their wall time and their CPU time (nanoseconds). */
+  public long[] totals() {
+    return new long[] {measured.sum(), wallNanos.sum(), cpuNanos.sum()};
+  }
+
   Plan plan(String backend, int workers, int chunk, long failures) {
     long n = measured.sum() + wallOnlyTasks.sum();
     long wallSum = wallNanos.sum() + wallOnlyNanos.sum();
@@ -82,7 +87,7 @@ public final class TaskStats {
     }
     Duration wall = Duration.ofNanos(n == 0 ? 0 : wallSum / n);
     Duration cpu = Duration.ofNanos(n == 0 ? 0 : cpuSum / n);
-    return new Plan(backend, workers, chunk, n, wall, cpu, failures, explain(backend, workers, n, wall, cpu));
+    return new Plan(backend, workers, chunk, n, wall, cpu, failures, -1, explain(backend, workers, n, wall, cpu), java.util.List.of());
   }
 
   private static String explain(String backend, int workers, long n, Duration wall, Duration cpu) {

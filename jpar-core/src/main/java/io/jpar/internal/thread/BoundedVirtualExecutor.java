@@ -52,6 +52,11 @@ final class BoundedVirtualExecutor extends AbstractExecutorService {
     drain();
   }
 
+  /** Tasks accepted and not yet finished (running or queued). */
+  int live() {
+    return live.get();
+  }
+
   private boolean tryAcquire() {
     for (int p = permits.get(); p > 0; p = permits.get()) {
       if (permits.compareAndSet(p, p - 1)) {

@@ -129,6 +129,35 @@ public final class ThreadPool extends AbstractPool {
   }
 
   @Override
+  protected int busy() {
+    if (executor instanceof ThreadPoolExecutor tpe) {
+      return tpe.getActiveCount() + tpe.getQueue().size();
+    }
+    return ((BoundedVirtualExecutor) executor).live();
+  }
+
+  /**
+   * Takes back the chunks queued behind busy threads (not started), so that an auto pool can run them
+   * on other machinery; returns their unfinished jobs by task.
+   */
+  public Map<Task<Object, Object>, List<Job<?>>> reclaimQueued() {
+    Map<Task<Object, Object>, List<Job<?>>> byTask = new java.util.LinkedHashMap<>();
+    if (executor instanceof ThreadPoolExecutor tpe) {
+      List<Runnable> queued = new java.util.ArrayList<>();
+      tpe.getQueue().drainTo(queued);
+      for (Runnable r : queued) {
+        Runner runner = (Runner) r;
+        for (Job<?> job : runner.jobs) {
+          if (!job.isDone()) {
+            byTask.computeIfAbsent(runner.task, t -> new java.util.ArrayList<>()).add(job);
+          }
+        }
+      }
+    }
+    return byTask;
+  }
+
+  @Override
   protected void shutdownGracefully() {
     executor.shutdown();
     boolean interrupted = false;

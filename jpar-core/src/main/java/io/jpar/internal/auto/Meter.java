@@ -1,0 +1,93 @@
+package io.jpar.internal.auto;
+
+import io.jpar.Task;
+import java.lang.management.ManagementFactory;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Measures the tasks an auto pool runs in the caller's JVM: per sampled task its wall time, and on
+ * platform threads its CPU time and allocated bytes (virtual threads have neither clock). Tasks that
+ * take long enough (>= {@value #TIME_ALL_ABOVE_NANOS} ns) are all timed; tiny ones one in {@value #EVERY},
+ * because reading the clocks costs about as much as a tiny task.
+ */
+public final class Meter {
+  static final long TIME_ALL_ABOVE_NANOS = 100_000;
+  private static final int EVERY = 32;
+  private static final com.sun.management.ThreadMXBean THREADS =
+      ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t ? t : null;
+
+  private final LongAdder samples = new LongAdder();
+  private final LongAdder wallNanos = new LongAdder();
+  private final LongAdder cpuSamples = new LongAdder();
+  private final LongAdder cpuSampleWallNanos = new LongAdder();
+  private final LongAdder cpuNanos = new LongAdder();
+  private final LongAdder allocSamples = new LongAdder();
+  private final LongAdder allocBytes = new LongAdder();
+  private volatile boolean timeAll = true;
+
+  /** Sums so far; subtract two to get the figures of the span between them. */
+  public record Totals(long samples, long wallNanos, long cpuSamples, long cpuSampleWallNanos, long cpuNanos,
+      long allocSamples, long allocBytes) {
+    public Totals minus(Totals o) {
+      return new Totals(samples - o.samples, wallNanos - o.wallNanos, cpuSamples - o.cpuSamples,
+          cpuSampleWallNanos - o.cpuSampleWallNanos, cpuNanos - o.cpuNanos, allocSamples - o.allocSamples,
+          allocBytes - o.allocBytes);
+    }
+
+    /** Mean wall time of a sampled task, or -1 before any. */
+    public long meanWall() {
+      return samples == 0 ? -1 : wallNanos / samples;
+    }
+
+    /** CPU time over wall time of the tasks timed with a CPU clock, or NaN if none was. */
+    public double cpuShare() {
+      return cpuSamples == 0 || cpuSampleWallNanos == 0 ? Double.NaN
+          : Math.min(1.0, cpuNanos / (double) cpuSampleWallNanos);
+    }
+
+    public long meanAlloc() {
+      return allocSamples == 0 ? -1 : allocBytes / allocSamples;
+    }
+  }
+
+  public Totals totals() {
+    return new Totals(samples.sum(), wallNanos.sum(), cpuSamples.sum(), cpuSampleWallNanos.sum(), cpuNanos.sum(),
+        allocSamples.sum(), allocBytes.sum());
+  }
+
+  /** Whether every task is timed (set once the tasks are known to be long enough for it to be cheap). */
+  public void timeAll(boolean all) {
+    timeAll = all;
+  }
+
+  /** {@code task}, timed as above. The wrapper is what runs on the pool's threads. */
+  public <I, O> Task<I, O> wrap(Task<I, O> task) {
+    return input -> {
+      if (!timeAll && ThreadLocalRandom.current().nextInt(EVERY) != 0) {
+        return task.apply(input);
+      }
+      boolean clocks = THREADS != null && !Thread.currentThread().isVirtual();
+      long cpu0 = clocks ? THREADS.getCurrentThreadCpuTime() : -1;
+      long alloc0 = clocks ? THREADS.getCurrentThreadAllocatedBytes() : -1;
+      long t0 = System.nanoTime();
+      try {
+        return task.apply(input);
+      } finally {
+        long wall = System.nanoTime() - t0;
+        samples.increment();
+        wallNanos.add(wall);
+        if (cpu0 >= 0) {
+          long cpu = THREADS.getCurrentThreadCpuTime() - cpu0;
+          cpuSamples.increment();
+          cpuSampleWallNanos.add(wall);
+          cpuNanos.add(Math.min(cpu, wall));
+        }
+        if (alloc0 >= 0) {
+          allocSamples.increment();
+          allocBytes.add(THREADS.getCurrentThreadAllocatedBytes() - alloc0);
+        }
+      }
+    };
+  }
+}

@@ -1,0 +1,144 @@
+package io.jpar;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** {@code Pool.auto()} chooses from what it measures, and says so in its plan. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class AutoPoolTest {
+  private static final int CORES = Runtime.getRuntime().availableProcessors();
+  /** Counts user code run in this JVM; an isolated pool must leave it at zero. */
+  static final AtomicInteger RAN_HERE = new AtomicInteger();
+  static final Queue<Long> OWN_WALL = new ConcurrentLinkedQueue<>();
+
+  private static List<Integer> times(int n, int value) {
+    return IntStream.range(0, n).map(i -> value).boxed().toList();
+  }
+
+  static Integer sleepAndTime(Integer millis) throws InterruptedException {
+    long t0 = System.nanoTime();
+    Thread.sleep(millis);
+    OWN_WALL.add(System.nanoTime() - t0);
+    return millis;
+  }
+
+  static long countHereThenPid(Integer x) {
+    RAN_HERE.incrementAndGet();
+    return ProcessHandle.current().pid();
+  }
+
+  @Test
+  void workThatSleepsMovesToVirtualThreadsSizedAboveTheCores() {
+    long t0 = System.nanoTime();
+    try (Pool pool = Pool.auto().maxConcurrency(400).build()) {
+      List<String> out = pool.map(Tasks::sleepMillis, times(2_000, 20));
+      long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
+      Plan plan = pool.plan();
+      assertThat(out).hasSize(2_000);
+      assertThat(plan.backend()).as(plan.toString()).isEqualTo("virtual threads");
+      assertThat(plan.workers()).as(plan.toString()).isGreaterThan(10 * CORES);
+      assertThat(plan.cpuShare()).as(plan.toString()).isLessThan(0.2);
+      assertThat(plan.history()).as(plan.toString()).anyMatch(h -> h.contains("waiting work"));
+      // On the cores' worth of platform threads it would take 2,000 x 20 ms / 2 = 20 s.
+      assertThat(seconds).as(plan.toString()).isLessThan(10);
+    }
+  }
+
+  @Test
+  void workThatComputesStaysOnOneThreadPerCore() {
+    try (Pool pool = Pool.auto().build()) {
+      pool.map(Faults::spin, times(200, 3));
+      Plan plan = pool.plan();
+      assertThat(plan.backend()).as(plan.toString()).isEqualTo("platform threads");
+      assertThat(plan.workers()).isEqualTo(CORES);
+      assertThat(plan.cpuShare()).as(plan.toString()).isGreaterThan(0.5);
+      assertThat(plan.meanAllocatedBytes()).isGreaterThanOrEqualTo(0);
+      assertThat(plan.history()).hasSize(1);
+    }
+  }
+
+  @Test
+  void thePlansFiguresAreTheMeasuredOnes() {
+    OWN_WALL.clear();
+    try (Pool pool = Pool.auto().maxConcurrency(100).build()) {
+      pool.map(AutoPoolTest::sleepAndTime, times(600, 30));
+      Plan plan = pool.plan();
+      double ownMean = OWN_WALL.stream().mapToLong(Long::longValue).average().orElseThrow();
+      assertThat(plan.tasksMeasured()).isBetween(1L, 600L);
+      assertThat((double) plan.meanWall().toNanos()).as(plan.toString()).isBetween(0.8 * ownMean, 1.25 * ownMean);
+      assertThat(plan.meanCpu()).isLessThan(plan.meanWall());
+      assertThat(plan.toString()).contains(plan.backend()).contains(Long.toString(plan.tasksMeasured()));
+    }
+  }
+
+  @Test
+  void whenTheWorkChangesCharacterThePoolMovesAndResultsKeepTheirOrder() {
+    // 400 inputs that compute, then 1,500 that wait, then 300 that compute again.
+    List<Integer> inputs = Stream.of(times(400, -2), times(1_500, 20), times(300, -2)).flatMap(List::stream).toList();
+    try (Pool pool = Pool.auto().maxConcurrency(300).build()) {
+      List<Integer> out = pool.imap(AutoPoolTest::computeOrSleep, inputs).toList();
+      Plan plan = pool.plan();
+      assertThat(out).isEqualTo(inputs);
+      assertThat(plan.history()).as(plan.toString()).anyMatch(h -> h.contains("-> waiting work"));
+      assertThat(plan.history()).as(plan.toString()).anyMatch(h -> h.contains("-> computing work"));
+      assertThat(plan.backend()).as(plan.toString()).isEqualTo("platform threads");
+    }
+  }
+
+  /** Negative: spin for that many milliseconds; positive: sleep. Returns its input. */
+  static Integer computeOrSleep(Integer x) throws InterruptedException {
+    if (x < 0) {
+      Faults.spin(-x);
+    } else {
+      Thread.sleep(x);
+    }
+    return x;
+  }
+
+  @Test
+  void anIsolatedPoolNeverRunsUserCodeInTheCallersJvm() {
+    RAN_HERE.set(0);
+    long me = ProcessHandle.current().pid();
+    try (Pool pool = Pool.auto().isolated(true).maxWorkers(2).build()) {
+      List<Long> pids = pool.map(AutoPoolTest::countHereThenPid, times(500, 1));
+      List<Outcome<Integer>> crashed = pool.mapOutcomes(Faults::exitOn13, List.of(12, 13, 14));
+      assertThat(pids).hasSize(500).doesNotContain(me);
+      assertThat(RAN_HERE.get()).isZero();
+      assertThat(pool.plan().backend()).isEqualTo("worker processes");
+      assertThat(crashed.get(0).orElseThrow()).isEqualTo(144);
+      assertThat(((Outcome.Failure<Integer>) crashed.get(1)).error()).hasCauseInstanceOf(WorkerCrashedException.class);
+      assertThat(crashed.get(2).orElseThrow()).isEqualTo(196);
+    }
+  }
+
+  @Test
+  void anIsolatedPoolRefusesATaskThatCannotBeSent() {
+    try (Pool pool = Pool.auto().isolated(true).maxWorkers(2).build()) {
+      Object notSerializable = new Object();
+      Task<Integer, Integer> task = x -> notSerializable.hashCode() + x;
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> pool.map(task, List.of(1)))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void anIsolatedPoolAddsWorkersForWaitingWork() {
+    try (Pool pool = Pool.auto().isolated(true).maxWorkers(4).build()) {
+      List<String> out = pool.map(Tasks::sleepMillis, times(300, 20));
+      Plan plan = pool.plan();
+      assertThat(out).hasSize(300);
+      assertThat(plan.backend()).isEqualTo("worker processes");
+      assertThat(plan.workers()).as(plan.toString()).isEqualTo(4);
+      assertThat(plan.history()).as(plan.toString()).anyMatch(h -> h.contains("-> 4 workers"));
+    }
+  }
+}

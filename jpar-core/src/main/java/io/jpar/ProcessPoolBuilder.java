@@ -45,6 +45,7 @@ public final class ProcessPoolBuilder extends PoolBuilder<ProcessPoolBuilder> {
   private Integer chunkSize;
   private Class<? extends Codec> codec;
   private String allowClasses;
+  private List<Path> classPath;
 
   ProcessPoolBuilder() {}
 
@@ -164,6 +165,22 @@ public final class ProcessPoolBuilder extends PoolBuilder<ProcessPoolBuilder> {
     return this;
   }
 
+  /**
+   * Adds jars or directories to the workers' class path, after the caller's own: for tasks whose
+   * classes the caller loaded from elsewhere (a plugin jar, {@code jpar advise --classpath}).
+   */
+  public ProcessPoolBuilder classPath(Path... entries) {
+    requireUnset("classPath", this.classPath);
+    for (Path p : entries) {
+      Objects.requireNonNull(p, "classPath entry");
+      if (!java.nio.file.Files.exists(p)) {
+        throw new IllegalArgumentException("class path entry " + p + " does not exist");
+      }
+    }
+    this.classPath = List.of(entries).stream().map(p -> p.toAbsolutePath()).toList();
+    return this;
+  }
+
   @Override
   public Pool build() {
     int n = workers == null ? Runtime.getRuntime().availableProcessors() : workers;
@@ -179,7 +196,8 @@ public final class ProcessPoolBuilder extends PoolBuilder<ProcessPoolBuilder> {
             retries == null ? 0 : retries,
             chunkSize == null ? 0 : chunkSize,
             codec == null ? JavaSerializationCodec.class : codec,
-            allowClasses == null ? "" : allowClasses);
+            allowClasses == null ? "" : allowClasses,
+            classPath == null ? List.of() : classPath);
     return ProcessPool.start(ps);
   }
 }

@@ -208,6 +208,19 @@ class PoolSpecTest {
 
   @ParameterizedTest
   @MethodSource("backends")
+  void terminateEndsABatchThatAnotherThreadIsRunning(Backends backend) throws Exception {
+    Pool pool = backend.pool();
+    java.util.concurrent.CompletableFuture<List<Outcome<String>>> run =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> pool.mapOutcomes(Tasks::sleepMillis, upTo(200).stream().map(i -> 2_000).toList()));
+    Thread.sleep(300);
+    pool.terminate();
+    List<Outcome<String>> outcomes = run.get(20, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(outcomes).hasSize(200);
+    assertThat(outcomes).anyMatch(o -> !o.isSuccess());
+  }
+
+  @ParameterizedTest
+  @MethodSource("backends")
   void progressReportsEveryTaskAndTheTotal(Backends backend) {
     List<Progress> seen = Collections.synchronizedList(new ArrayList<>());
     Pool pool = backend.pool(new Backends.Options() {

@@ -35,4 +35,15 @@ final class Tasks {
     Thread.sleep(ms);
     return "slept " + ms;
   }
+
+  /** A fixed amount of computing (about a millisecond per unit): unlike a timed spin, it takes longer when it gets less CPU. */
+  static long burn(Integer units) {
+    long x = 88172645463325252L + units;
+    for (long i = 0; i < units * 1_000_000L; i++) {
+      x ^= x << 13;
+      x ^= x >>> 7;
+      x ^= x << 17;
+    }
+    return x;
+  }
 }

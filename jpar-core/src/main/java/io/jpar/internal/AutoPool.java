@@ -341,7 +341,7 @@ public final class AutoPool extends AbstractPool {
       case PLATFORM -> platform != null ? platform : (platform = ThreadPool.platform(common));
       case VIRTUAL -> virtual != null ? virtual : (virtual = ThreadPool.virtual(common));
       case PROCESSES -> ProcessPool.start(new ProcessSettings(common, null, List.of(), Map.of(), null, null, 0, 0, 0,
-          JavaSerializationCodec.class, ""));
+          JavaSerializationCodec.class, "", List.of()));
     };
     if (!backends.contains(pool)) {
       backends.add(pool);

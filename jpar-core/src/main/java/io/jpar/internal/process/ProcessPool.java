@@ -133,10 +133,13 @@ public final class ProcessPool extends AbstractPool {
   /** Queues a batch (at the front for work recovered from a dead worker) and starts what can start. */
   void enqueue(Batch batch, boolean front) {
     Throwable refused = null;
+    boolean stopped = false;
     lock.lock();
     try {
       if (broken != null) {
         refused = broken;
+      } else if (stopping) {
+        stopped = true; // no worker will take it: a batch still being cut when terminate() came
       } else if (front) {
         pending.addFirst(renumber(batch));
       } else {
@@ -147,6 +150,12 @@ public final class ProcessPool extends AbstractPool {
     }
     if (refused != null) {
       failAll(batch.jobs, refused); // outside the lock: completing a job runs callers' callbacks
+      return;
+    }
+    if (stopped) {
+      for (Job<?> j : batch.jobs) {
+        j.fail(new IllegalStateException("pool '" + settings.name() + "' is closed; the task was not run"));
+      }
       return;
     }
     pump();

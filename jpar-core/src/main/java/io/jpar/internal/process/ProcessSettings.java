@@ -21,6 +21,7 @@ import java.util.Map;
  * @param chunkSize fixed chunk size, or 0 to adapt
  * @param codec the codec class
  * @param allowClasses serialization allow-list, {@code ""} for the default filter
+ * @param extraClassPath entries added after the caller's class path on the workers'
  */
 public record ProcessSettings(
     Settings common,
@@ -33,4 +34,5 @@ public record ProcessSettings(
     int retries,
     int chunkSize,
     Class<? extends Codec> codec,
-    String allowClasses) {}
+    String allowClasses,
+    List<Path> extraClassPath) {}

@@ -42,6 +42,9 @@ final class WorkerLauncher {
   private static List<String> buildBase(ProcessSettings s) {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     String classPath = System.getProperty("java.class.path", "");
+    for (Path extra : s.extraClassPath()) {
+      classPath = classPath.isEmpty() ? extra.toString() : classPath + File.pathSeparator + extra;
+    }
     String modulePath = System.getProperty("jdk.module.path");
     String tmp = System.getProperty("java.io.tmpdir");
     List<String> cmd = new ArrayList<>();

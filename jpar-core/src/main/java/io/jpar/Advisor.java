@@ -1,0 +1,181 @@
+package io.jpar;
+
+import io.jpar.Advice.Trial;
+import io.jpar.internal.TaskStats;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectOutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Runs a sample of work on each machinery at a few sizes and returns {@link Advice}: the throughput
+ * of each configuration, the best one, and why. Platform threads are tried at 1, cores, 2 x and 4 x
+ * cores; virtual threads from cores up to {@code maxConcurrency}; worker processes at 1 and cores
+ * (when the task can be sent). A warm-up run goes first, so the first trial does not pay for the JIT;
+ * a trial that is clearly hopeless (three times the best so far) is stopped and reported as such.
+ *
+ * {@snippet :
+ * Advice advice = Advisor.create().measure(Thumbs::make, images.subList(0, 200));
+ * System.out.println(advice);              // a table, then the verdict
+ * }
+ *
+ * <p>Thread safety: immutable; {@code measure} may be called from several threads, but the trials then
+ * compete for the cores and the figures mean little.
+ *
+ * @since 0.2
+ */
+public final class Advisor {
+  private final int maxConcurrency;
+  private final boolean processes;
+  private final Duration trialLimit;
+  private final List<Path> workerClassPath;
+
+  private Advisor(Builder b) {
+    this.maxConcurrency = b.maxConcurrency;
+    this.processes = b.processes;
+    this.trialLimit = b.trialLimit;
+    this.workerClassPath = List.copyOf(b.workerClassPath);
+  }
+
+  /** An advisor with the defaults: virtual threads up to 1,000 at once, processes tried, 60 s per trial at most. */
+  public static Advisor create() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Options of an {@link Advisor}; each may be set once. */
+  public static final class Builder {
+    private int maxConcurrency = VirtualThreadPoolBuilder.DEFAULT_MAX_CONCURRENCY;
+    private boolean processes = true;
+    private Duration trialLimit = Duration.ofSeconds(60);
+    private List<Path> workerClassPath = List.of();
+
+    private Builder() {}
+
+    /** The most virtual threads tried at once. */
+    public Builder maxConcurrency(int n) {
+      this.maxConcurrency = PoolBuilder.requirePositive("maxConcurrency", n);
+      return this;
+    }
+
+    /** Whether worker processes are tried (they start JVMs; the task and inputs must be serializable). */
+    public Builder processes(boolean tryThem) {
+      this.processes = tryThem;
+      return this;
+    }
+
+    /** The longest a single trial may run before it is stopped. */
+    public Builder trialLimit(Duration limit) {
+      if (limit.isNegative() || limit.isZero()) {
+        throw new IllegalArgumentException("trialLimit must be positive, was " + limit);
+      }
+      this.trialLimit = limit;
+      return this;
+    }
+
+    /** Jars the workers need beyond the caller's class path (see {@link ProcessPoolBuilder#classPath}). */
+    public Builder workerClassPath(Path... entries) {
+      this.workerClassPath = List.of(entries);
+      return this;
+    }
+
+    public Advisor build() {
+      return new Advisor(this);
+    }
+  }
+
+  /**
+   * Runs {@code sample} once per configuration and advises.
+   *
+   * @throws IllegalArgumentException if the sample is empty
+   */
+  public <I> Advice measure(Task<? super I, ?> task, List<? extends I> sample) {
+    Objects.requireNonNull(task, "task");
+    if (sample.isEmpty()) {
+      throw new IllegalArgumentException("the sample is empty: give the advisor some inputs to run");
+    }
+    int cores = Runtime.getRuntime().availableProcessors();
+    try (Pool warm = Pool.virtualThreads().maxConcurrency(32).build()) {
+      warm.mapOutcomes(task, sample.subList(0, Math.min(sample.size(), 32)));
+    }
+    List<Trial> trials = new ArrayList<>();
+    for (int n : sizes(List.of(1, cores, 2 * cores, 4 * cores), sample.size())) {
+      trials.add(run(task, sample, "platform threads", n, trials));
+    }
+    Set<Integer> virtualSizes = new LinkedHashSet<>();
+    for (int n = cores; n < Math.min(sample.size(), maxConcurrency); n *= 4) {
+      virtualSizes.add(n);
+    }
+    virtualSizes.add(Math.min(sample.size(), maxConcurrency));
+    for (int n : virtualSizes) {
+      trials.add(run(task, sample, "virtual threads", n, trials));
+    }
+    if (processes && serializable(task)) {
+      for (int n : sizes(List.of(1, cores), sample.size())) {
+        trials.add(run(task, sample, "worker processes", n, trials));
+      }
+    }
+    return Advice.of(trials);
+  }
+
+  private static List<Integer> sizes(List<Integer> wanted, int sampleSize) {
+    return wanted.stream().map(n -> Math.min(n, sampleSize)).distinct().toList();
+  }
+
+  private <I> Trial run(Task<? super I, ?> task, List<? extends I> sample, String backend, int n, List<Trial> before) {
+    double bestSeconds = before.stream().filter(Trial::complete).mapToDouble(t -> t.elapsed().toNanos() / 1e9).min()
+        .orElse(Double.MAX_VALUE);
+    long limitNanos = (long) Math.min(trialLimit.toNanos(), Math.max(1e9, 3 * bestSeconds * 1e9));
+    AtomicReference<Progress> progress = new AtomicReference<>();
+    Pool pool = switch (backend) {
+      case "platform threads" -> Pool.threads().workers(n).onProgress(progress::set).build();
+      case "virtual threads" -> Pool.virtualThreads().maxConcurrency(n).onProgress(progress::set).build();
+      default -> Pool.processes().workers(n).classPath(workerClassPath.toArray(Path[]::new))
+          .onProgress(progress::set).build();
+    };
+    long cpu0 = TaskStats.processCpuNanos();
+    long t0 = System.nanoTime();
+    Thread runner = Thread.ofPlatform().daemon().name("jpar-advisor").start(() -> pool.mapOutcomes(task, sample));
+    Progress last;
+    try {
+      boolean finished = runner.join(Duration.ofNanos(limitNanos));
+      last = progress.get(); // before a terminate counts the cancelled inputs as done
+      if (!finished) {
+        pool.terminate();
+        runner.join();
+      }
+    } catch (InterruptedException e) {
+      pool.terminate();
+      Thread.currentThread().interrupt();
+      throw new JparException("interrupted while measuring " + backend + " x " + n, e);
+    }
+    long elapsed = System.nanoTime() - t0;
+    Plan plan = pool.plan();
+    pool.close();
+    long cpu = backend.equals("worker processes")
+        ? plan.meanCpu().toNanos() * plan.tasksMeasured()
+        : TaskStats.processCpuNanos() - cpu0;
+    int completed = last == null ? 0 : (int) Math.min(sample.size(), last.done());
+    long failures = last == null ? 0 : last.failed();
+    return new Trial(backend, n, sample.size(), completed, Duration.ofNanos(elapsed), cpu / (double) elapsed, failures);
+  }
+
+  private static boolean serializable(Object task) {
+    try (ObjectOutputStream out = new ObjectOutputStream(new ByteArrayOutputStream())) {
+      out.writeObject(task);
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+}

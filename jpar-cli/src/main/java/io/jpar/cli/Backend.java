@@ -7,13 +7,16 @@ import io.jpar.ProgressListener;
 enum Backend {
   processes,
   threads,
-  virtual;
+  virtual,
+  /** Pool.auto(): measures the tasks and chooses; the number given is its ceiling on concurrency. */
+  auto;
 
   Pool pool(int workers, ProgressListener progress) {
     return switch (this) {
       case processes -> Pool.processes().workers(workers).onProgress(progress).build();
       case threads -> Pool.threads().workers(workers).onProgress(progress).build();
       case virtual -> Pool.virtualThreads().maxConcurrency(workers).onProgress(progress).build();
+      case auto -> Pool.auto().maxConcurrency(workers).onProgress(progress).build();
     };
   }
 }

@@ -46,7 +46,8 @@ final class CsvCommand implements Callable<Integer> {
   Path output;
 
   @Option(names = "--backend", defaultValue = "processes",
-      description = "processes, threads or virtual (default: ${DEFAULT-VALUE}: a hostile file can only exhaust its own worker).")
+      description = {"processes, threads, virtual or auto (default: ${DEFAULT-VALUE}: a hostile file can only exhaust its own worker).",
+        "auto measures the work as it runs, chooses, and says what it chose on standard error."})
   Backend backend;
 
   @Option(names = {"-w", "--workers"}, description = "How many workers (default: the number of cores).")
@@ -77,6 +78,9 @@ final class CsvCommand implements Callable<Integer> {
         Pool pool = backend.pool(n, bar)) {
       List<Outcome<FileProfile>> outcomes = pool.mapOutcomes(CsvJob::profile, job.slices());
       profiles = job.assemble(outcomes);
+      if (backend == Backend.auto) {
+        spec.commandLine().getErr().println("jpar csv: " + pool.plan().explanation());
+      }
     }
     ProfileReport report = new ProfileReport(profiles);
     try (Writer out = output == null ? null : Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {

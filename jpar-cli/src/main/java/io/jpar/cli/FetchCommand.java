@@ -83,6 +83,11 @@ final class FetchCommand implements Callable<Integer> {
   @Option(names = "--resume", description = "Skip URLs that already succeeded in the --log file.")
   boolean resume;
 
+  @Option(names = "--backend", defaultValue = "virtual",
+      description = {"virtual, threads or auto (default: ${DEFAULT-VALUE}); --concurrency bounds each.",
+        "auto measures the calls as they run, chooses, and says what it chose on standard error."})
+  Backend backend;
+
   @Option(names = "--backoff", defaultValue = "200ms", converter = DurationConverter.class, hidden = true)
   Duration backoffBase;
 
@@ -91,6 +96,10 @@ final class FetchCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     if (concurrency < 1 || perHost < 1 || retries < 0 || maxRedirects < 0) {
       throw new ParameterException(spec.commandLine(), "--concurrency and --per-host must be at least 1, --retries and --max-redirects at least 0");
+    }
+    if (backend == Backend.processes) {
+      throw new ParameterException(spec.commandLine(), "--backend processes does not fit fetch: the calls wait, and "
+          + "the connections and the per-host limits live in this JVM; use virtual, threads or auto");
     }
     if (resume && log == null) {
       throw new ParameterException(spec.commandLine(), "--resume needs --log: the log says what already succeeded");
@@ -120,7 +129,7 @@ final class FetchCommand implements Callable<Integer> {
     try (BufferedWriter logWriter = log == null ? null : Files.newBufferedWriter(log, StandardCharsets.UTF_8,
             StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         TerminalProgress bar = new TerminalProgress("fetch", todo.size());
-        Pool pool = Pool.virtualThreads().maxConcurrency(concurrency).onProgress(bar).build();
+        Pool pool = backend.pool(concurrency, bar);
         var stream = pool.imapOutcomes(task, todo.stream())) {
       stream.forEach(o -> {
         FetchResult r = switch (o) {
@@ -139,6 +148,9 @@ final class FetchCommand implements Callable<Integer> {
           }
         }
       });
+      if (backend == Backend.auto) {
+        err.println("jpar fetch: " + pool.plan().explanation());
+      }
     }
     summarize(results, (System.nanoTime() - t0) / 1e9, spec.commandLine().getOut());
     boolean allOk = results.stream().allMatch(FetchResult::ok) && list.rejected().isEmpty();

@@ -20,11 +20,12 @@ import picocli.CommandLine.Command;
       "Parallel work for the JVM: threads for waiting, worker processes for computing.",
       ""
     },
-    subcommands = {CsvCommand.class, FetchCommand.class, DemoCommand.class, CommandLine.HelpCommand.class,
+    subcommands = {CsvCommand.class, FetchCommand.class, AdviseCommand.class, DemoCommand.class, CommandLine.HelpCommand.class,
       AutoComplete.GenerateCompletion.class},
     footer = {"", "Examples:", "  jpar demo                     measure the choice of machinery on this machine",
       "  jpar csv data/ --format json  profile CSV files in worker processes",
       "  jpar fetch -i urls.txt        fetch many URLs on virtual threads",
+      "  jpar advise csv data/         measure which machinery fits, with a table and a verdict",
       "  source <(jpar generate-completion)   tab completion in bash and zsh"})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

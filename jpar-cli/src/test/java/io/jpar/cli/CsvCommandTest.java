@@ -111,6 +111,16 @@ class CsvCommandTest {
   }
 
   @Test
+  void backendAutoGivesTheSameFiguresAndSaysWhatItChose() throws IOException {
+    Path f = generate("auto.csv", 20_000, 3, new ArrayList<>(), new ArrayList<>(), new HashSet<>());
+    JsonNode fixed = json("--backend", "threads", "--min-slice", "20000", f.toString()).get("files").get(0);
+    out.getBuffer().setLength(0);
+    JsonNode auto = json("--backend", "auto", "--min-slice", "20000", f.toString()).get("files").get(0);
+    assertThat(auto).isEqualTo(fixed);
+    assertThat(err.toString()).contains("jpar csv: Auto");
+  }
+
+  @Test
   void everyKindOfBadFileIsReportedAndTheGoodOnesStillCount() throws IOException {
     Files.writeString(dir.resolve("good.csv"), "a,b\n1,2\n3,4\n");
     Files.write(dir.resolve("binary.csv"), new byte[] {'a', 0, 'b', '\n'});

@@ -107,6 +107,22 @@ class FetchCommandTest {
   }
 
   @Test
+  void backendAutoFetchesEveryUrlAndSaysWhatItChose() throws IOException {
+    Path list = dir.resolve("urls.txt");
+    Files.write(list, java.util.stream.IntStream.range(0, 60).mapToObj(i -> base + "/ok/" + i).toList());
+    assertThat(run("-i", list.toString(), "--backend", "auto")).isEqualTo(0);
+    assertThat(out.toString()).contains("60 ok, 0 failed");
+    assertThat(err.toString()).contains("jpar fetch: Auto");
+    assertThat(hits).hasSize(60);
+  }
+
+  @Test
+  void backendProcessesIsRefusedWithTheReason() {
+    assertThat(run("--backend", "processes", base + "/ok/1")).isEqualTo(2);
+    assertThat(err.toString()).contains("--backend processes does not fit fetch");
+  }
+
+  @Test
   void retriesHonourRetryAfterFollowRedirectsAndLogEveryUrl() throws IOException {
     Path list = dir.resolve("urls.txt");
     Files.writeString(list, String.join("\n", "# a comment", base + "/ok/1", base + "/flaky", base + "/limited",

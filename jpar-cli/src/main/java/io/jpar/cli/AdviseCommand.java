@@ -24,8 +24,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "advise",
     mixinStandardHelpOptions = true,
-    description = {"Measure a task on platform threads, virtual threads and worker processes at a few sizes,",
-      "print throughput per configuration and recommend one, with the reason."},
+    description = "Measure a task on platform threads, virtual threads and worker processes at a few sizes, "
+        + "print throughput per configuration and recommend one, with the reason.",
     subcommands = {AdviseCsvCommand.class, AdviseFetchCommand.class},
     footer = {"", "Examples:",
       "  jpar advise --classpath thumbs.jar --task com.example.Thumb --inputs images.txt --chart speedup.png",

@@ -1,6 +1,7 @@
 package io.jpar.cli;
 
 import com.sun.net.httpserver.HttpServer;
+import io.jpar.Advice;
 import io.jpar.Outcome;
 import io.jpar.Pool;
 import io.jpar.Task;
@@ -56,6 +57,7 @@ final class DemoCommand implements Callable<Integer> {
   Duration latency;
 
   private static final int SMALL_POOL = 32;
+  private final List<String> autoPlans = new ArrayList<>();
 
   @Override
   public Integer call() throws Exception {
@@ -75,6 +77,8 @@ final class DemoCommand implements Callable<Integer> {
       printTable(out, rows, cores);
       out.println();
       isolation(out);
+      out.println();
+      verdict(out, rows);
     } finally {
       server.stop(0);
       deleteTree(dir);
@@ -100,7 +104,16 @@ final class DemoCommand implements Callable<Integer> {
       pool.map(profile, warm);
       procs = Measurement.of("CSV, " + cores + " worker processes", () -> pool.map(profile, slices));
     }
-    return List.of(new Row(seq, seq, Kind.COMPUTE), new Row(threads, seq, Kind.COMPUTE), new Row(procs, seq, Kind.COMPUTE));
+    Measurement auto;
+    try (Pool pool = Pool.auto().build()) {
+      pool.map(profile, warm);
+      auto = Measurement.of("CSV, Pool.auto()", () -> pool.map(profile, slices));
+      autoPlans.add("CSV: " + pool.plan().explanation());
+    }
+    int n = slices.size();
+    return List.of(new Row(seq, seq, Kind.COMPUTE, "platform threads", 1, n),
+        new Row(threads, seq, Kind.COMPUTE, "platform threads", cores, n),
+        new Row(procs, seq, Kind.COMPUTE, "worker processes", cores, n), new Row(auto, seq, Kind.COMPUTE, "auto", 0, n));
   }
 
   private List<Row> fetchRuns(HttpServer server) {
@@ -117,7 +130,13 @@ final class DemoCommand implements Callable<Integer> {
     try (Pool pool = Pool.virtualThreads().maxConcurrency(fetches).build()) {
       virtual = Measurement.of(fetches + " HTTP calls, virtual threads", () -> check(pool.map(get, uris)));
     }
-    return List.of(new Row(small, small, Kind.WAIT), new Row(virtual, small, Kind.WAIT));
+    Measurement auto;
+    try (Pool pool = Pool.auto().maxConcurrency(fetches).build()) {
+      auto = Measurement.of(fetches + " HTTP calls, Pool.auto()", () -> check(pool.map(get, uris)));
+      autoPlans.add("HTTP: " + pool.plan().explanation());
+    }
+    return List.of(new Row(small, small, Kind.WAIT, "platform threads", SMALL_POOL, fetches),
+        new Row(virtual, small, Kind.WAIT, "virtual threads", fetches, fetches), new Row(auto, small, Kind.WAIT, "auto", 0, fetches));
   }
 
   private static void check(List<FetchResult> results) {
@@ -152,6 +171,33 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The advisor's verdict on this run's own measurements: per kind of work, the fixed configurations
+   * measured above as trials, the best of them, and what Pool.auto() chose by itself.
+   */
+  private void verdict(PrintWriter out, List<Row> rows) {
+    out.println("Verdict (the advisor on the runs above):");
+    for (Kind kind : Kind.values()) {
+      List<Advice.Trial> trials = rows.stream().filter(r -> r.kind == kind && !r.auto())
+          .map(r -> new Advice.Trial(r.backend, r.workers, r.tasks, r.tasks, r.m.wall(),
+              r.m.cpu().toNanos() / (double) Math.max(1, r.m.wall().toNanos()), 0)).toList();
+      Advice advice = Advice.of(trials);
+      out.printf(Locale.ROOT, "  %s work: %s%n", kind == Kind.COMPUTE ? "computing" : "waiting", advice.explanation());
+    }
+    for (String plan : autoPlans) {
+      out.println("  " + plan);
+    }
+    Row autoCsv = rows.stream().filter(r -> r.kind == Kind.COMPUTE && r.auto()).findFirst().orElseThrow();
+    Row autoHttp = rows.stream().filter(r -> r.kind == Kind.WAIT && r.auto()).findFirst().orElseThrow();
+    out.printf(Locale.ROOT, "  Pool.auto() took %.2fx the best fixed run's time on CSV and %.2fx on HTTP, choosing by itself.%n",
+        autoCsv.m.seconds() / best(rows, Kind.COMPUTE), autoHttp.m.seconds() / best(rows, Kind.WAIT));
+  }
+
+  private static double best(List<Row> rows, Kind kind) {
+    return rows.stream().filter(r -> r.kind == kind && !r.auto()).mapToDouble(r -> r.m.seconds())
+        .min().orElseThrow();
+  }
+
   private static String firstLine(String s) {
     int i = s.indexOf('\n');
     return i < 0 ? s : s.substring(0, i);
@@ -174,8 +220,12 @@ final class DemoCommand implements Callable<Integer> {
 
   enum Kind { COMPUTE, WAIT }
 
-  /** One line of the table: a measurement, its baseline, and what kind of work it is. */
-  record Row(Measurement m, Measurement baseline, Kind kind) {
+  /** One line of the table: a measurement, its baseline, what kind of work it is, and on what it ran. */
+  record Row(Measurement m, Measurement baseline, Kind kind, String backend, int workers, int tasks) {
+    boolean auto() {
+      return backend.equals("auto");
+    }
+
     double speedUp() {
       return baseline.seconds() / m.seconds();
     }
@@ -193,6 +243,9 @@ final class DemoCommand implements Callable<Integer> {
 
   /** The lesson of a row, from its numbers only. */
   static String lesson(Row r, Row threads, int cores) {
+    if (r.auto()) {
+      return String.format(Locale.ROOT, "%.1fx, choosing by itself from what it measured (see the verdict)", r.speedUp());
+    }
     if (r.m == r.baseline) {
       return r.kind == Kind.COMPUTE
           ? String.format(Locale.ROOT, "baseline: one core busy (CPU %.0f%% of %d cores)", 100 * r.m.cpuUse(), cores)

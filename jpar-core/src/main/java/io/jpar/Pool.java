@@ -135,7 +135,8 @@ public interface Pool extends AutoCloseable {
   /**
    * Stops accepting work, cancels the tasks not yet started, interrupts the ones running on threads and
    * kills the workers running tasks in processes; returns once everything is released. Pending futures
-   * complete as cancelled.
+   * complete as cancelled. A batch ({@code map}, {@code imap}, ...) running on another thread ends early:
+   * its inputs in flight end cancelled, and inputs it has not read yet are not read at all.
    */
   void terminate();
 }

@@ -210,13 +210,17 @@ class PoolSpecTest {
   @MethodSource("backends")
   void terminateEndsABatchThatAnotherThreadIsRunning(Backends backend) throws Exception {
     Pool pool = backend.pool();
+    // Many tiny tasks (processes hand them over in chunks) and then slow ones: terminate comes mid-run.
+    List<Integer> inputs = java.util.stream.Stream.concat(upTo(300_000).stream().map(i -> 0),
+        upTo(200).stream().map(i -> 2_000)).toList();
     java.util.concurrent.CompletableFuture<List<Outcome<String>>> run =
-        java.util.concurrent.CompletableFuture.supplyAsync(() -> pool.mapOutcomes(Tasks::sleepMillis, upTo(200).stream().map(i -> 2_000).toList()));
-    Thread.sleep(300);
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> pool.mapOutcomes(Tasks::sleepMillis, inputs));
+    Thread.sleep(1_500);
     pool.terminate();
-    List<Outcome<String>> outcomes = run.get(20, java.util.concurrent.TimeUnit.SECONDS);
-    assertThat(outcomes).hasSize(200);
-    assertThat(outcomes).anyMatch(o -> !o.isSuccess());
+    List<Outcome<String>> outcomes = run.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(outcomes.size()).isBetween(1, inputs.size());
+    // It ended early: inputs not read, or inputs in flight cancelled.
+    assertThat(outcomes.size() < inputs.size() || outcomes.stream().anyMatch(o -> !o.isSuccess())).isTrue();
   }
 
   @ParameterizedTest

@@ -128,6 +128,11 @@ public abstract class AbstractPool implements Pool {
     return state.get() != RUNNING;
   }
 
+  /** {@code true} once terminate() was called: batches stop reading inputs. */
+  boolean isTerminated() {
+    return state.get() == TERMINATED;
+  }
+
   protected final void requireOpen() {
     if (state.get() != RUNNING) {
       throw new IllegalStateException("pool '" + settings.name() + "' is closed; it accepts no new tasks");

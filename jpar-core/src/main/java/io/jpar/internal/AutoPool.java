@@ -55,13 +55,16 @@ public final class AutoPool extends AbstractPool {
   private volatile ThreadPool platform;
   private volatile ThreadPool virtual;
   private volatile ScheduledFuture<?> tick;
-  private volatile long dispatched;
+  private volatile long dispatched; // written by dispatching threads; racy but only compared with done
   // The span being measured (guarded by lock).
   private long spanStart;
   private long spanCpu;
   private long spanDone;
   private Meter.Totals spanMeter;
   private long[] spanWorkers;
+  private long spanThreadsCpu;
+  private long spanOutstanding;
+  private long spanGc;
   private Meter.Totals choiceMeter;
   private long[] choiceWorkers;
   private Figures lastFigures;
@@ -142,7 +145,8 @@ public final class AutoPool extends AbstractPool {
   protected long windowLimit(int windowChunks, int chunk) {
     Choice c = choice;
     long own = switch (c.kind()) {
-      case PLATFORM -> 4L * c.concurrency() * chunk;
+      // Chunks queued behind platform threads are taken back on a switch, so their window can be deep.
+      case PLATFORM -> 64L * c.concurrency() * chunk;
       case VIRTUAL -> c.concurrency();
       case PROCESSES -> (2L * c.concurrency() + 2) * chunk;
     };
@@ -235,12 +239,46 @@ public final class AutoPool extends AbstractPool {
       long wall = w[1] - spanWorkers[1];
       long cpu = w[2] - spanWorkers[2];
       return new Figures(elapsed, done, tasks, tasks == 0 ? -1 : wall / tasks,
-          wall == 0 ? Double.NaN : Math.min(1, cpu / (double) wall), cpu / (double) (Math.max(1, elapsed) * cores), -1);
+          wall == 0 ? Double.NaN : Math.min(1, cpu / (double) wall), cpu / (double) (Math.max(1, elapsed) * cores), -1,
+          Double.NaN);
     }
     Meter.Totals m = meter.totals().minus(spanMeter);
     long cpu = Math.max(0, TaskStats.processCpuNanos() - spanCpu);
-    return new Figures(elapsed, done, m.samples(), m.meanWall(), m.cpuShare(),
-        Math.min(1, cpu / (double) (Math.max(1, elapsed) * cores)), done == 0 ? -1 : cpu / done);
+    double utilisation = Math.min(1, cpu / (double) (Math.max(1, elapsed) * cores));
+    return new Figures(elapsed, done, m.samples(), m.meanWall(), m.cpuShare(), utilisation, done == 0 ? -1 : cpu / done,
+        runningShare(elapsed, done, utilisation));
+  }
+
+  /**
+   * The CPU share of the tasks running now, seen before any of them ends, or NaN when it cannot be
+   * told: only while every thread (or every virtual-thread slot) held a task the whole span, and not
+   * over a span that was mostly a GC pause, during which threads use no CPU but do not wait either.
+   */
+  private double runningShare(long elapsed, long done, double utilisation) {
+    long outstanding = dispatched - progress().doneSoFar();
+    long working = elapsed - (gcNanos() - spanGc);
+    int n = choice.concurrency();
+    if (Math.min(outstanding, spanOutstanding) < n || working < elapsed / 2) {
+      return Double.NaN;
+    }
+    if (current instanceof ThreadPool tp && choice.kind() == Kind.PLATFORM && spanThreadsCpu >= 0) {
+      long threadsCpu = tp.threadsCpuNanos();
+      return threadsCpu < 0 ? Double.NaN : Math.min(1, (threadsCpu - spanThreadsCpu) / (double) (working * n));
+    }
+    if (choice.kind() == Kind.VIRTUAL && done == 0 && utilisation < Planner.COMPUTING) {
+      // All n run at once (the cores are not saturated, so none waits for a carrier): the process's CPU
+      // over them bounds each one's share from above.
+      return Math.min(1, utilisation * cores / n);
+    }
+    return Double.NaN;
+  }
+
+  private static long gcNanos() {
+    long ms = 0;
+    for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+      ms += Math.max(0, gc.getCollectionTime());
+    }
+    return ms * 1_000_000;
   }
 
   private void startSpan() {
@@ -249,6 +287,9 @@ public final class AutoPool extends AbstractPool {
     spanDone = progress().doneSoFar();
     spanMeter = meter.totals();
     spanWorkers = current.stats.totals();
+    spanThreadsCpu = current instanceof ThreadPool tp ? tp.threadsCpuNanos() : -1;
+    spanOutstanding = dispatched - spanDone;
+    spanGc = gcNanos();
   }
 
   private void switchTo(Choice next, String reason) {
@@ -263,7 +304,7 @@ public final class AutoPool extends AbstractPool {
     }
     AbstractPool old = current;
     current = backendFor(next);
-    if (old != current) {
+    if (old != current && lastFigures != null && lastFigures.utilisation() >= 0.5) {
       leaving = old;
       leftAt = System.nanoTime();
     }

@@ -61,7 +61,8 @@ final class Fanout<I, O> implements Iterator<Outcome<O>> {
   private volatile int lowWater = Integer.MAX_VALUE;
   private int unconsumed;
   private long pulled;
-  private boolean sourceDone;
+  /** Volatile: completions read it, to skip the running count once no input is left to top up with. */
+  private volatile boolean sourceDone;
   private boolean closed;
 
   @SuppressWarnings("unchecked")
@@ -173,6 +174,9 @@ final class Fanout<I, O> implements Iterator<Outcome<O>> {
   }
 
   private void topUp() {
+    if (!sourceDone && pool.isTerminated()) {
+      endSource(); // terminate(): read no more inputs; those in flight end cancelled
+    }
     while (!sourceDone && !closed) {
       int chunk = chunkSize();
       long limit = pool.windowLimit(windowChunks, chunk);
@@ -226,7 +230,10 @@ final class Fanout<I, O> implements Iterator<Outcome<O>> {
   }
 
   private void onJobDone(Job<O> job, boolean wake) {
-    int left = bounded ? running.decrementAndGet() : 0;
+    // Once the input is used up nothing reads the running count again (topUp returns at once), so
+    // completions stop paying for the shared counter and wake the caller only for the head.
+    boolean room = bounded && !sourceDone;
+    int left = room ? running.decrementAndGet() : 0;
     if (mode == Mode.UNORDERED) {
       finished.add(job);
       return;
@@ -237,7 +244,9 @@ final class Fanout<I, O> implements Iterator<Outcome<O>> {
     Thread w = waiter;
     // A bounded window wants to hear when there is room for at least a chunk again; an unbounded one
     // (map) only of the head it waits for: waking the caller for each result costs more than the result.
-    if (w != null && (aborted || (wake && (job == waitingFor || (bounded && left <= lowWater))))) {
+    // The head may have completed earlier in the same hand-over (wake=false), so it is checked too.
+    Job<O> head = waitingFor;
+    if (w != null && (aborted || (wake && (job == head || (head != null && head.isDone()) || (room && left <= lowWater))))) {
       LockSupport.unpark(w);
     }
   }

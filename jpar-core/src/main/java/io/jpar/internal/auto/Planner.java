@@ -54,9 +54,12 @@ public final class Planner {
    * @param cpuShare CPU over wall time of the timed tasks where a CPU clock exists, NaN otherwise
    * @param utilisation CPU time used by the process (or the workers) over {@code cores x elapsed}
    * @param cpuPerTaskNanos CPU time used per completed task, -1 if none completed
+   * @param threadsShare the CPU share of the tasks running now, seen before any of them ends: the pool's
+   *     own threads' CPU time (platform threads) or the process's CPU time over the concurrency (virtual
+   *     threads, cores not saturated); NaN when it cannot be told
    */
   public record Figures(long elapsedNanos, long completed, long samples, long meanWallNanos, double cpuShare,
-      double utilisation, long cpuPerTaskNanos) {
+      double utilisation, long cpuPerTaskNanos, double threadsShare) {
     public double tasksPerSecond() {
       return completed * 1e9 / Math.max(1, elapsedNanos);
     }
@@ -65,8 +68,9 @@ public final class Planner {
   /** A new choice (or the same one) and, when it changed, why. */
   public record Decision(Choice choice, String reason) {}
 
-  static final double COMPUTING = 0.5;
+  public static final double COMPUTING = 0.5;
   static final double BACK_TO_COMPUTING = 0.8;
+  static final double HEADROOM = 1.5;
   private static final long MIN_SPAN_NANOS = 50_000_000;
   private static final long MAX_SPAN_NANOS = 1_000_000_000;
 
@@ -92,14 +96,24 @@ public final class Planner {
   }
 
   /**
-   * Whether a span is long enough to judge: at least 50 ms and three task lengths, with at least 8
-   * tasks timed, or a second in any case (then the CPU use of the process tells on its own).
+   * Whether a span is long enough to judge: at least 50 ms, with at least 8 tasks timed, over a task
+   * length (three when a raise of concurrency is being judged); at once if the pool's threads are seen
+   * to wait; a second in any case (then the CPU use of the process tells on its own).
    */
   public boolean ready(Figures f) {
     if (f.elapsedNanos >= MAX_SPAN_NANOS) {
       return true;
     }
-    return f.elapsedNanos >= Math.max(MIN_SPAN_NANOS, 3 * f.meanWallNanos) && f.samples >= 8 && f.completed >= 8;
+    if (f.elapsedNanos < MIN_SPAN_NANOS) {
+      return false;
+    }
+    if (!Double.isNaN(f.threadsShare) && f.threadsShare < COMPUTING) {
+      return true; // the pool's threads mostly wait: no need to wait for tasks to end to see it
+    }
+    // Judging a raise compares throughputs, which needs a steady span of a few task lengths; a share
+    // (for Little's law) needs only a task length's worth of finished tasks.
+    long lengths = raisedFrom > 0 ? 3 : 1;
+    return f.elapsedNanos >= lengths * f.meanWallNanos * 6 / 5 && f.samples >= 8 && f.completed >= 8;
   }
 
   /**
@@ -108,6 +122,9 @@ public final class Planner {
    * CPU use per running task.
    */
   public double share(Choice current, Figures f) {
+    if (!Double.isNaN(f.threadsShare) && (f.samples < 8 || Double.isNaN(f.cpuShare))) {
+      return f.threadsShare;
+    }
     if (!Double.isNaN(f.cpuShare)) {
       return f.cpuShare;
     }
@@ -122,7 +139,9 @@ public final class Planner {
     String seen = String.format(Locale.ROOT, "%s: %s per task, %.1f%% on the CPU, %.0f tasks/s, cores %.0f%% busy",
         current, f.meanWallNanos < 0 ? "no task finished yet" : human(f.meanWallNanos), 100 * s, f.tasksPerSecond(),
         100 * f.utilisation);
-    int little = (int) Math.max(cores, Math.min(maxConcurrency, Math.ceil(cores / Math.max(s, 1e-6))));
+    // 1.5 x: Little's law gives the concurrency that keeps the cores busy on average; tasks vary, so
+    // exactly that leaves them idle part of the time.
+    int little = (int) Math.max(cores, Math.min(maxConcurrency, Math.ceil(HEADROOM * cores / Math.max(s, 1e-6))));
     return switch (current.kind) {
       case PROCESSES -> {
         int w = (int) Math.max(Math.min(cores, maxWorkers), Math.min(maxWorkers, Math.round(cores / Math.max(s, 0.01))));
@@ -140,7 +159,7 @@ public final class Planner {
   private Decision toVirtual(String seen, double s, int n) {
     resetClimb();
     return new Decision(new Choice(Kind.VIRTUAL, n), seen + String.format(Locale.ROOT,
-        " -> waiting work: virtual threads x %d (Little's law: %d cores / %.3f CPU share%s)", n, cores,
+        " -> waiting work: virtual threads x %d (Little's law: 1.5 x %d cores / %.3f CPU share%s)", n, cores,
         Math.max(s, 1e-6), n >= maxConcurrency ? ", capped by maxConcurrency" : ""));
   }
 
@@ -163,13 +182,13 @@ public final class Planner {
       }
     }
     int n = current.concurrency;
-    if (!saturated && f.utilisation < 0.85 && n < maxConcurrency) {
+    if (!saturated && f.utilisation < 0.9 && n < maxConcurrency) {
       int next = Math.min(maxConcurrency, Math.max(little, 2 * n));
       raisedFrom = n;
       throughputBeforeRaise = x;
       return new Decision(new Choice(Kind.VIRTUAL, next), seen + String.format(Locale.ROOT,
           " -> %d at once (%s)", next, next == little && little > 2 * n
-              ? String.format(Locale.ROOT, "Little's law: %d cores / %.3f CPU share", cores, Math.max(s, 1e-6))
+              ? String.format(Locale.ROOT, "Little's law: 1.5 x %d cores / %.3f CPU share", cores, Math.max(s, 1e-6))
               : next == maxConcurrency ? "doubled, capped by maxConcurrency" : "doubled while throughput rises"));
     }
     return same(current);

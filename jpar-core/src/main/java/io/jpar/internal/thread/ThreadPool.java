@@ -42,6 +42,7 @@ public final class ThreadPool extends AbstractPool {
   /** A fixed pool of platform threads named NAME-1..NAME-n, started on demand. */
   public static ThreadPool platform(Settings settings) {
     AtomicInteger seq = new AtomicInteger();
+    List<Thread> created = new java.util.concurrent.CopyOnWriteArrayList<>();
     ThreadPoolExecutor tpe =
         new ThreadPoolExecutor(
             settings.parallelism(),
@@ -52,9 +53,34 @@ public final class ThreadPool extends AbstractPool {
             r -> {
               Thread t = new Thread(r, settings.name() + "-" + seq.incrementAndGet());
               t.setDaemon(true);
+              created.add(t);
               return t;
             });
-    return new ThreadPool(settings, tpe, true);
+    ThreadPool pool = new ThreadPool(settings, tpe, true);
+    pool.threads = created;
+    return pool;
+  }
+
+  private List<Thread> threads = List.of();
+
+  /**
+   * CPU time used so far by this pool's own threads (platform threads only; -1 for virtual threads or
+   * where the JVM cannot tell). Unlike the process's CPU time it leaves out the JIT, the GC and the
+   * caller, so it says at once whether running tasks compute or wait, before any of them ends.
+   */
+  public long threadsCpuNanos() {
+    if (!chunked) {
+      return -1;
+    }
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (Thread t : threads) {
+      long cpu = mx.getThreadCpuTime(t.threadId());
+      if (cpu > 0) {
+        sum += cpu;
+      }
+    }
+    return sum;
   }
 
   /** A new virtual thread per task, at most {@code parallelism} at once. */
@@ -96,6 +122,16 @@ public final class ThreadPool extends AbstractPool {
   protected int lastChunkSize() {
     ChunkSizer s = lastSizer;
     return chunked && s != null ? s.size() : 1;
+  }
+
+  /**
+   * A map keeps this many chunks in flight: every input of an everyday batch at once (so nothing
+   * changes for it), but not twelve million jobs and their futures, whose garbage then costs more
+   * than the tasks. Virtual threads take one input per chunk, so they get more.
+   */
+  @Override
+  protected int eagerWindow() {
+    return chunked ? Math.max(1_024, 64 * parallelism()) : Math.max(16_384, 4 * parallelism());
   }
 
   @Override

@@ -14,14 +14,14 @@ class PlannerTest {
   /** A 100 ms span of tasks of the given wall time and CPU share, at the given throughput. */
   private static Figures span(double tasksPerSecond, long wallNanos, double share, double utilisation) {
     long completed = Math.round(tasksPerSecond / 10);
-    return new Figures(100 * MS, completed, completed, wallNanos, share, utilisation, Math.round(wallNanos * share));
+    return new Figures(100 * MS, completed, completed, wallNanos, share, utilisation, Math.round(wallNanos * share), Double.NaN);
   }
 
   @Test
   void waitingWorkOnPlatformThreadsMovesToVirtualThreadsSizedByLittlesLaw() {
     Planner p = new Planner(2, 1_000, 8, false);
     Planner.Decision d = p.next(p.first(), span(100, 20 * MS, 0.01, 0.01));
-    assertThat(d.choice()).isEqualTo(new Choice(Kind.VIRTUAL, 200)); // 2 cores / 0.01
+    assertThat(d.choice()).isEqualTo(new Choice(Kind.VIRTUAL, 300)); // 1.5 x 2 cores / 0.01
     assertThat(d.reason()).contains("waiting work").contains("Little's law");
   }
 
@@ -38,16 +38,16 @@ class PlannerTest {
   void concurrencyIsRaisedWhileThroughputRisesAndKeptWhenItStops() {
     Planner p = new Planner(2, 100_000, 8, false);
     Choice c = new Choice(Kind.VIRTUAL, 1_000);
-    // Little's law says 2 / 0.001 = 2,000.
+    // Little's law with headroom says 1.5 x 2 / 0.001 = 3,000.
     c = p.next(c, span(10_000, 100 * MS, 0.001, 0.3)).choice();
-    assertThat(c.concurrency()).isEqualTo(2_000);
-    // Throughput doubled: raise again.
-    c = p.next(c, span(20_000, 100 * MS, 0.001, 0.5)).choice();
-    assertThat(c.concurrency()).isEqualTo(4_000);
+    assertThat(c.concurrency()).isEqualTo(3_000);
+    // Throughput rose by half: raise again (doubled).
+    c = p.next(c, span(15_000, 100 * MS, 0.001, 0.5)).choice();
+    assertThat(c.concurrency()).isEqualTo(6_000);
     // It did not rise by 10%: stay there, and do not try again while the work stays the same.
-    c = p.next(c, span(20_500, 100 * MS, 0.001, 0.5)).choice();
-    assertThat(c.concurrency()).isEqualTo(4_000);
-    assertThat(p.next(c, span(20_400, 100 * MS, 0.001, 0.5)).reason()).isNull();
+    c = p.next(c, span(15_500, 100 * MS, 0.001, 0.5)).choice();
+    assertThat(c.concurrency()).isEqualTo(6_000);
+    assertThat(p.next(c, span(15_400, 100 * MS, 0.001, 0.5)).reason()).isNull();
   }
 
   @Test
@@ -70,9 +70,9 @@ class PlannerTest {
   @Test
   void withoutACpuClockTheShareComesFromProcessCpuPerTask() {
     Planner p = new Planner(2, 1_000, 8, false);
-    Figures f = new Figures(100 * MS, 100, 100, 20 * MS, Double.NaN, 0.05, MS);
+    Figures f = new Figures(100 * MS, 100, 100, 20 * MS, Double.NaN, 0.05, MS, Double.NaN);
     assertThat(p.share(new Choice(Kind.VIRTUAL, 100), f)).isEqualTo(0.05);
-    Figures nothingFinished = new Figures(100 * MS, 0, 0, -1, Double.NaN, 0.9, -1);
+    Figures nothingFinished = new Figures(100 * MS, 0, 0, -1, Double.NaN, 0.9, -1, Double.NaN);
     assertThat(p.share(new Choice(Kind.PLATFORM, 2), nothingFinished)).isEqualTo(0.9);
   }
 
@@ -86,10 +86,23 @@ class PlannerTest {
   }
 
   @Test
-  void aSpanIsJudgedAfterThreeTaskLengthsOrASecond() {
+  void platformThreadsThatMostlyWaitAreSeenBeforeAnyTaskEnds() {
+    Planner p = new Planner(2, 2_000, 8, false);
+    Figures nothingEndedYet = new Figures(100 * MS, 0, 0, -1, Double.NaN, 0.4, -1, 0.002);
+    assertThat(p.ready(nothingEndedYet)).isTrue(); // the JIT kept the process busy, the pool's threads were not
+    assertThat(p.next(p.first(), nothingEndedYet).choice()).isEqualTo(new Choice(Kind.VIRTUAL, 1_500));
+    Figures computing = new Figures(100 * MS, 0, 0, -1, Double.NaN, 0.9, -1, 0.95);
+    assertThat(p.ready(computing)).isFalse(); // computing: wait for tasks to end and be measured
+  }
+
+  @Test
+  void aSpanIsJudgedAfterATaskLengthOrThreeWhenARaiseIsJudgedOrASecond() {
     Planner p = new Planner(2, 1_000, 8, false);
-    assertThat(p.ready(new Figures(60 * MS, 10, 10, 30 * MS, 0.1, 0.1, 3 * MS))).isFalse();
-    assertThat(p.ready(new Figures(100 * MS, 10, 10, 30 * MS, 0.1, 0.1, 3 * MS))).isTrue();
-    assertThat(p.ready(new Figures(1_000 * MS, 0, 0, -1, Double.NaN, 0.0, -1))).isTrue();
+    assertThat(p.ready(new Figures(40 * MS, 10, 10, 30 * MS, 0.1, 0.1, 3 * MS, Double.NaN))).isFalse();
+    assertThat(p.ready(new Figures(60 * MS, 10, 10, 30 * MS, 0.1, 0.1, 3 * MS, Double.NaN))).isTrue();
+    p.next(new Choice(Kind.VIRTUAL, 10), span(100, 30 * MS, 0.1, 0.3)); // raises: the next span judges it
+    assertThat(p.ready(new Figures(60 * MS, 10, 10, 30 * MS, 0.1, 0.1, 3 * MS, Double.NaN))).isFalse();
+    assertThat(p.ready(new Figures(110 * MS, 10, 10, 30 * MS, 0.1, 0.1, 3 * MS, Double.NaN))).isTrue();
+    assertThat(p.ready(new Figures(1_000 * MS, 0, 0, -1, Double.NaN, 0.0, -1, Double.NaN))).isTrue();
   }
 }

@@ -1,0 +1,212 @@
+package io.jpar.bench;
+
+import io.jpar.Plan;
+import io.jpar.Pool;
+import io.jpar.Progress;
+import io.jpar.Task;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+/**
+ * {@code Pool.auto()} against the best fixed configuration, per kind of work. For each workload every
+ * fixed configuration (platform threads, virtual threads, worker processes at several sizes) runs the
+ * whole batch once (a hopeless one is stopped at 3x the best so far and its time extrapolated); then the
+ * best fixed one and auto run alternately three times, and the ratio of their medians is reported.
+ * Times include building and closing the pool: what a user waits for. Then a phase-change workload
+ * against the hand-written two-pool solution.
+ *
+ * <p>{@code AutoBench [WORKLOAD...]}: cpu sleep http mixed tiny alloc phase (default: all).
+ */
+public final class AutoBench {
+  private static final int CORES = Runtime.getRuntime().availableProcessors();
+  private static final int MAX_CONCURRENCY = 2_000;
+  private static final int ROUNDS = 3;
+
+  private record Config(String backend, int n) {
+    Pool build() {
+      return switch (backend) {
+        case "threads" -> Pool.threads().workers(n).build();
+        case "virtual" -> Pool.virtualThreads().maxConcurrency(n).build();
+        case "processes" -> Pool.processes().workers(n).build();
+        default -> Pool.auto().maxConcurrency(MAX_CONCURRENCY).build();
+      };
+    }
+
+    @Override
+    public String toString() {
+      return backend.equals("auto") ? "auto" : backend + " x " + n;
+    }
+  }
+
+  private static final Config AUTO = new Config("auto", 0);
+
+  private static List<Config> configs(boolean processes) {
+    List<Config> c = new ArrayList<>();
+    for (int n : new int[] {CORES, 4 * CORES, 16 * CORES, 64 * CORES}) {
+      c.add(new Config("threads", n));
+    }
+    for (int n : new int[] {4 * CORES, 32 * CORES, 256, MAX_CONCURRENCY}) {
+      c.add(new Config("virtual", n));
+    }
+    if (processes) {
+      c.add(new Config("processes", CORES));
+      c.add(new Config("processes", 2 * CORES));
+    }
+    return c;
+  }
+
+  public static void main(String[] args) throws Exception {
+    List<String> which = args.length == 0 ? List.of("cpu", "sleep", "http", "mixed", "tiny", "alloc", "phase")
+        : Arrays.asList(args);
+    System.out.printf(Locale.ROOT, "# AutoBench on %d cores, Java %s; times include building and closing the pool%n",
+        CORES, Runtime.version());
+    System.out.println("| workload | tasks | best fixed (sweep) | best fixed, median of 3 | auto, median of 3 | auto / best | auto's plan |");
+    System.out.println("|---|---|---|---|---|---|---|");
+    for (String w : which) {
+      switch (w) {
+        case "cpu" -> compare("CPU-bound (9 ms of computing)", Workloads::burn, times(500, 5), true);
+        case "sleep" -> compare("I/O: sleep 100 ms", Workloads::sleep, times(40_000, 100), true);
+        case "http" -> http();
+        case "mixed" -> compare("mixed: 1 ms CPU + 4 ms wait", Workloads::mixed, times(5_000, 1), true);
+        case "tiny" -> compare("tiny (x*31+7)", Workloads::tiny, IntStream.range(0, 12_000_000).boxed().toList(), true);
+        case "alloc" -> compare("allocation-heavy (2.4 MB garbage)", Workloads::allocate, times(3_000, 3), true);
+        case "phase" -> phase();
+        default -> throw new IllegalArgumentException("unknown workload " + w);
+      }
+    }
+  }
+
+  private static List<Integer> times(int n, int value) {
+    return IntStream.range(0, n).map(i -> value).boxed().toList();
+  }
+
+  private static void http() throws Exception {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Process server = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+        DelayServer.class.getName(), "20").redirectErrorStream(true).start();
+    try {
+      String port = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8)).readLine();
+      List<String> urls = IntStream.range(0, 3_000).mapToObj(i -> "http://127.0.0.1:" + port.strip() + "/item/" + i).toList();
+      compare("I/O: loopback HTTP, 20 ms server", Workloads::get, urls, false);
+    } finally {
+      server.destroyForcibly().waitFor();
+    }
+  }
+
+  private static <I> void compare(String name, Task<I, ?> task, List<I> inputs, boolean processes) {
+    double best = Double.MAX_VALUE;
+    Config bestConfig = null;
+    List<String> sweep = new ArrayList<>();
+    for (Config c : configs(processes)) {
+      double limit = best == Double.MAX_VALUE ? 120 : Math.max(3 * best, 5);
+      double[] r = run(c, task, inputs, limit);
+      sweep.add(String.format(Locale.ROOT, "%s %.2f%s", c, r[0], r[1] < 1 ? " (extrapolated)" : ""));
+      if (r[1] >= 1 && r[0] < best) {
+        best = r[0];
+        bestConfig = c;
+      }
+    }
+    System.err.println(name + ": " + String.join("; ", sweep));
+    double[] fixed = new double[ROUNDS];
+    double[] auto = new double[ROUNDS];
+    AtomicReference<Plan> plan = new AtomicReference<>();
+    for (int i = 0; i < ROUNDS; i++) {
+      fixed[i] = run(bestConfig, task, inputs, 600)[0];
+      auto[i] = timed(() -> {
+        try (Pool pool = AUTO.build()) {
+          pool.map(task, inputs);
+          plan.set(pool.plan());
+        }
+      });
+    }
+    report(name, inputs.size(), String.format(Locale.ROOT, "%s %.2f s", bestConfig, best), bestConfig.toString(), fixed,
+        auto, plan.get());
+  }
+
+  /** Builds, runs and closes; stops at {@code limitSeconds}. Returns {seconds (extrapolated if stopped), share done}. */
+  private static <I> double[] run(Config c, Task<I, ?> task, List<I> inputs, double limitSeconds) {
+    AtomicReference<Progress> progress = new AtomicReference<>();
+    long t0 = System.nanoTime();
+    Pool pool = switch (c.backend) {
+      case "threads" -> Pool.threads().workers(c.n).onProgress(progress::set).build();
+      case "virtual" -> Pool.virtualThreads().maxConcurrency(c.n).onProgress(progress::set).build();
+      default -> Pool.processes().workers(c.n).onProgress(progress::set).build();
+    };
+    Thread runner = Thread.ofPlatform().start(() -> pool.mapOutcomes(task, inputs));
+    try {
+      boolean done = runner.join(java.time.Duration.ofNanos((long) (limitSeconds * 1e9)));
+      Progress p = progress.get();
+      if (!done) {
+        pool.terminate();
+        runner.join();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double share = p == null ? 1e-6 : Math.max(1e-6, p.done() / (double) inputs.size());
+        return new double[] {seconds / share, share};
+      }
+      pool.close();
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+    return new double[] {(System.nanoTime() - t0) / 1e9, 1};
+  }
+
+  private static double timed(Runnable r) {
+    long t0 = System.nanoTime();
+    r.run();
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  private static double median(double[] a) {
+    double[] s = a.clone();
+    Arrays.sort(s);
+    return s[s.length / 2];
+  }
+
+  private static void report(String name, int tasks, String sweepBest, String baseline, double[] fixed, double[] auto,
+      Plan plan) {
+    System.err.printf(Locale.ROOT, "%s: %s runs %s; auto runs %s%n%s%n", name, baseline, Arrays.toString(fixed),
+        Arrays.toString(auto), plan);
+    System.out.printf(Locale.ROOT, "| %s | %,d | %s | %s %.2f s | %.2f s | **%.2fx** | %s x %d |%n", name, tasks, sweepBest,
+        baseline, median(fixed), median(auto), median(auto) / median(fixed), plan.backend(), plan.workers());
+    System.out.flush();
+  }
+
+  /** Computing, then waiting, then computing again; against one pool per phase, chosen by hand. */
+  private static void phase() {
+    List<Integer> compute = times(2_000, -1);
+    List<Integer> wait = times(40_000, 50);
+    List<Integer> all = Stream.of(compute, wait, compute).flatMap(List::stream).toList();
+    Task<Integer, Long> task = Workloads::phase;
+    double[] twoPools = new double[ROUNDS];
+    double[] auto = new double[ROUNDS];
+    AtomicReference<Plan> plan = new AtomicReference<>();
+    for (int i = 0; i < ROUNDS; i++) {
+      twoPools[i] = timed(() -> {
+        List<Long> out = new ArrayList<>(all.size());
+        try (Pool threads = Pool.threads().workers(CORES).build();
+            Pool virtual = Pool.virtualThreads().maxConcurrency(MAX_CONCURRENCY).build()) {
+          out.addAll(threads.map(task, compute));
+          out.addAll(virtual.map(task, wait));
+          out.addAll(threads.map(task, compute));
+        }
+      });
+      auto[i] = timed(() -> {
+        try (Pool pool = AUTO.build()) {
+          pool.map(task, all);
+          plan.set(pool.plan());
+        }
+      });
+    }
+    report("phase change: 2,000 x 1 ms CPU, 40,000 x 50 ms sleep, 2,000 x 1 ms CPU", all.size(), "two pools by hand",
+        "two pools", twoPools, auto, plan.get());
+  }
+}

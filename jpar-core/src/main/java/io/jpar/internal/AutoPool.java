@@ -55,18 +55,12 @@ public final class AutoPool extends AbstractPool {
   private volatile ThreadPool platform;
   private volatile ThreadPool virtual;
   private volatile ScheduledFuture<?> tick;
+  private volatile long nextCheck = System.nanoTime();
+  private static final long CHECK_EVERY_NANOS = 5_000_000;
   private volatile long dispatched; // written by dispatching threads; racy but only compared with done
-  // The span being measured (guarded by lock).
-  private long spanStart;
-  private long spanCpu;
-  private long spanDone;
-  private Meter.Totals spanMeter;
-  private long[] spanWorkers;
-  private long spanThreadsCpu;
-  private long spanOutstanding;
-  private long spanGc;
-  private Meter.Totals choiceMeter;
-  private long[] choiceWorkers;
+  // The span being measured, and the one that began with the current choice (guarded by lock).
+  private Span span;
+  private Span choiceSpan;
   private Figures lastFigures;
   /** The backend just left, while it still runs work: spans are not judged until it is idle. */
   private AbstractPool leaving;
@@ -83,15 +77,17 @@ public final class AutoPool extends AbstractPool {
     this.choice = first;
     history.add("start: " + first + (isolated ? " (isolated: user code runs only in worker processes)" : " (probing)"));
     startSpan();
-    choiceMeter = spanMeter;
-    choiceWorkers = spanWorkers;
+    choiceSpan = span;
   }
 
   // ---- routing ----
 
   @Override
   protected void dispatch(Task<Object, Object> task, List<? extends Job<?>> jobs) {
-    replanIfDue();
+    // Reading the clocks for a span's figures costs microseconds: not on every chunk of tiny tasks.
+    if (System.nanoTime() - nextCheck >= 0) {
+      replanIfDue();
+    }
     AbstractPool target = current;
     dispatched += jobs.size(); // racy on purpose: only tells the timer whether work is out
     target.dispatch(route(target, task), jobs);
@@ -190,7 +186,12 @@ public final class AutoPool extends AbstractPool {
       return;
     }
     try {
+      nextCheck = System.nanoTime() + CHECK_EVERY_NANOS;
       if (resizing || settling()) {
+        return;
+      }
+      if (span.outstanding < choice.concurrency() && dispatched - progress().doneSoFar() >= choice.concurrency()) {
+        startSpan(); // the span began before work was out (a new pool, a new batch): begin it again now
         return;
       }
       Figures f = spanFigures();
@@ -225,71 +226,16 @@ public final class AutoPool extends AbstractPool {
     }
     leaving = null;
     startSpan();
-    choiceMeter = spanMeter; // the plan's figures are those of the new backend running alone
+    choiceSpan = span; // the plan's figures are those of the new backend running alone
     return true;
   }
 
   private Figures spanFigures() {
-    long now = System.nanoTime();
-    long elapsed = now - spanStart;
-    long done = progress().doneSoFar() - spanDone;
-    if (choice.kind() == Kind.PROCESSES) {
-      long[] w = current.stats.totals();
-      long tasks = w[0] - spanWorkers[0];
-      long wall = w[1] - spanWorkers[1];
-      long cpu = w[2] - spanWorkers[2];
-      return new Figures(elapsed, done, tasks, tasks == 0 ? -1 : wall / tasks,
-          wall == 0 ? Double.NaN : Math.min(1, cpu / (double) wall), cpu / (double) (Math.max(1, elapsed) * cores), -1,
-          Double.NaN);
-    }
-    Meter.Totals m = meter.totals().minus(spanMeter);
-    long cpu = Math.max(0, TaskStats.processCpuNanos() - spanCpu);
-    double utilisation = Math.min(1, cpu / (double) (Math.max(1, elapsed) * cores));
-    return new Figures(elapsed, done, m.samples(), m.meanWall(), m.cpuShare(), utilisation, done == 0 ? -1 : cpu / done,
-        runningShare(elapsed, done, utilisation));
-  }
-
-  /**
-   * The CPU share of the tasks running now, seen before any of them ends, or NaN when it cannot be
-   * told: only while every thread (or every virtual-thread slot) held a task the whole span, and not
-   * over a span that was mostly a GC pause, during which threads use no CPU but do not wait either.
-   */
-  private double runningShare(long elapsed, long done, double utilisation) {
-    long outstanding = dispatched - progress().doneSoFar();
-    long working = elapsed - (gcNanos() - spanGc);
-    int n = choice.concurrency();
-    if (Math.min(outstanding, spanOutstanding) < n || working < elapsed / 2) {
-      return Double.NaN;
-    }
-    if (current instanceof ThreadPool tp && choice.kind() == Kind.PLATFORM && spanThreadsCpu >= 0) {
-      long threadsCpu = tp.threadsCpuNanos();
-      return threadsCpu < 0 ? Double.NaN : Math.min(1, (threadsCpu - spanThreadsCpu) / (double) (working * n));
-    }
-    if (choice.kind() == Kind.VIRTUAL && done == 0 && utilisation < Planner.COMPUTING) {
-      // All n run at once (the cores are not saturated, so none waits for a carrier): the process's CPU
-      // over them bounds each one's share from above.
-      return Math.min(1, utilisation * cores / n);
-    }
-    return Double.NaN;
-  }
-
-  private static long gcNanos() {
-    long ms = 0;
-    for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
-      ms += Math.max(0, gc.getCollectionTime());
-    }
-    return ms * 1_000_000;
+    return span.figures(choice, current, meter, progress().doneSoFar(), dispatched);
   }
 
   private void startSpan() {
-    spanStart = System.nanoTime();
-    spanCpu = TaskStats.processCpuNanos();
-    spanDone = progress().doneSoFar();
-    spanMeter = meter.totals();
-    spanWorkers = current.stats.totals();
-    spanThreadsCpu = current instanceof ThreadPool tp ? tp.threadsCpuNanos() : -1;
-    spanOutstanding = dispatched - spanDone;
-    spanGc = gcNanos();
+    span = new Span(current, meter, progress().doneSoFar(), dispatched);
   }
 
   private void switchTo(Choice next, String reason) {
@@ -309,8 +255,8 @@ public final class AutoPool extends AbstractPool {
       leftAt = System.nanoTime();
     }
     choice = next;
-    choiceMeter = meter.totals();
-    choiceWorkers = current.stats.totals();
+    startSpan();
+    choiceSpan = span;
     if (old instanceof ThreadPool tp && old != current) {
       // Work queued behind the old threads, not started: run it on the new choice instead.
       for (Map.Entry<Task<Object, Object>, List<Job<?>>> e : tp.reclaimQueued().entrySet()) {
@@ -347,9 +293,8 @@ public final class AutoPool extends AbstractPool {
         resizing = false;
         current = fresh;
         choice = next;
-        choiceMeter = meter.totals();
-        choiceWorkers = fresh.stats.totals();
         startSpan();
+        choiceSpan = span;
       } finally {
         lock.unlock();
       }
@@ -404,11 +349,12 @@ public final class AutoPool extends AbstractPool {
       long alloc = -1;
       if (c.kind() == Kind.PROCESSES) {
         long[] w = current.stats.totals();
-        n = w[0] - choiceWorkers[0];
-        wall = n == 0 ? 0 : (w[1] - choiceWorkers[1]) / n;
-        share = n == 0 ? 0 : (w[2] - choiceWorkers[2]) / (double) Math.max(1, w[1] - choiceWorkers[1]);
+        long[] w0 = choiceSpan.workers;
+        n = w[0] - w0[0];
+        wall = n == 0 ? 0 : (w[1] - w0[1]) / n;
+        share = n == 0 ? 0 : (w[2] - w0[2]) / (double) Math.max(1, w[1] - w0[1]);
       } else {
-        Meter.Totals m = meter.totals().minus(choiceMeter);
+        Meter.Totals m = meter.totals().minus(choiceSpan.meter);
         n = m.samples();
         wall = Math.max(0, m.meanWall());
         share = !Double.isNaN(m.cpuShare()) ? m.cpuShare()

@@ -9,8 +9,8 @@ import java.util.Locale;
  * <ul>
  *   <li>Computing work (CPU time >= {@value #COMPUTING} of wall time) runs on platform threads, one per core.
  *   <li>Waiting work runs on virtual threads, as many at once as Little's law says keep the cores busy
- *       (cores x wall / CPU), then doubled while throughput still rises by >= 10% and the cores are not
- *       yet busy, up to {@code maxConcurrency}.
+ *       (cores x wall / CPU, with 1.5x headroom), then doubled while throughput still rises by >= 10% and
+ *       the cores are not yet busy, up to {@code maxConcurrency}; a raise that did not pay is taken back.
  *   <li>Work that turns back into computing ({@value #BACK_TO_COMPUTING} of wall on the CPU) goes back to
  *       platform threads.
  *   <li>Isolated work runs only in worker processes, as many as the same law says, within {@code maxWorkers}.
@@ -174,11 +174,16 @@ public final class Planner {
     }
     if (raisedFrom > 0) {
       boolean paid = x >= 1.10 * throughputBeforeRaise;
+      int previous = raisedFrom;
       raisedFrom = 0;
       if (!paid) {
+        // More at once did not help (a server or a lock is the limit, not the cores): go back, which
+        // is also kinder to whatever the tasks wait on, and stop raising while the work stays the same.
         saturated = true;
         shareAtSaturation = s;
-        return same(current);
+        return new Decision(new Choice(Kind.VIRTUAL, previous), seen + String.format(Locale.ROOT,
+            " -> back to %d at once: %d gave %.0f tasks/s against %.0f, less than 10%% more", previous,
+            current.concurrency, x, throughputBeforeRaise));
       }
     }
     int n = current.concurrency;

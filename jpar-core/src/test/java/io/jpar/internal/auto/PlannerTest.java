@@ -35,7 +35,7 @@ class PlannerTest {
   }
 
   @Test
-  void concurrencyIsRaisedWhileThroughputRisesAndKeptWhenItStops() {
+  void concurrencyIsRaisedWhileThroughputRisesAndTakenBackWhenARaiseDoesNotPay() {
     Planner p = new Planner(2, 100_000, 8, false);
     Choice c = new Choice(Kind.VIRTUAL, 1_000);
     // Little's law with headroom says 1.5 x 2 / 0.001 = 3,000.
@@ -44,10 +44,11 @@ class PlannerTest {
     // Throughput rose by half: raise again (doubled).
     c = p.next(c, span(15_000, 100 * MS, 0.001, 0.5)).choice();
     assertThat(c.concurrency()).isEqualTo(6_000);
-    // It did not rise by 10%: stay there, and do not try again while the work stays the same.
-    c = p.next(c, span(15_500, 100 * MS, 0.001, 0.5)).choice();
-    assertThat(c.concurrency()).isEqualTo(6_000);
-    assertThat(p.next(c, span(15_400, 100 * MS, 0.001, 0.5)).reason()).isNull();
+    // It did not rise by 10%: go back, and do not try again while the work stays the same.
+    Planner.Decision back = p.next(c, span(15_500, 100 * MS, 0.001, 0.5));
+    assertThat(back.choice().concurrency()).isEqualTo(3_000);
+    assertThat(back.reason()).contains("back to 3000");
+    assertThat(p.next(back.choice(), span(15_400, 100 * MS, 0.001, 0.5)).reason()).isNull();
   }
 
   @Test

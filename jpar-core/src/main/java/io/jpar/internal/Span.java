@@ -1,0 +1,86 @@
+package io.jpar.internal;
+
+import io.jpar.internal.auto.Meter;
+import io.jpar.internal.auto.Planner;
+import io.jpar.internal.auto.Planner.Choice;
+import io.jpar.internal.auto.Planner.Figures;
+import io.jpar.internal.auto.Planner.Kind;
+import io.jpar.internal.thread.ThreadPool;
+import java.lang.management.ManagementFactory;
+
+/**
+ * The start of a span of an auto pool's measurement (clocks and counters as they were), and the
+ * {@link Figures} of the span so far: what the {@link Planner} judges. Immutable.
+ */
+final class Span {
+  private static final int CORES = Runtime.getRuntime().availableProcessors();
+
+  private final long start = System.nanoTime();
+  private final long processCpu = TaskStats.processCpuNanos();
+  private final long gc = gcNanos();
+  private final long done;
+  /** Work dispatched and not finished when the span began. */
+  final long outstanding;
+  private final long threadsCpu;
+  final Meter.Totals meter;
+  final long[] workers;
+
+  Span(AbstractPool current, Meter meter, long doneSoFar, long dispatched) {
+    this.done = doneSoFar;
+    this.outstanding = dispatched - doneSoFar;
+    this.meter = meter.totals();
+    this.workers = current.stats.totals();
+    this.threadsCpu = current instanceof ThreadPool tp ? tp.threadsCpuNanos() : -1;
+  }
+
+  Figures figures(Choice choice, AbstractPool current, Meter meter, long doneNow, long dispatched) {
+    long elapsed = System.nanoTime() - start;
+    long completed = doneNow - done;
+    if (choice.kind() == Kind.PROCESSES) { // the workers measure themselves, per chunk
+      long[] w = current.stats.totals();
+      long tasks = w[0] - workers[0];
+      long wall = w[1] - workers[1];
+      long cpu = w[2] - workers[2];
+      return new Figures(elapsed, completed, tasks, tasks == 0 ? -1 : wall / tasks,
+          wall == 0 ? Double.NaN : Math.min(1, cpu / (double) wall), cpu / (double) (Math.max(1, elapsed) * CORES), -1,
+          Double.NaN);
+    }
+    Meter.Totals m = meter.totals().minus(this.meter);
+    long cpu = Math.max(0, TaskStats.processCpuNanos() - processCpu);
+    double utilisation = Math.min(1, cpu / (double) (Math.max(1, elapsed) * CORES));
+    return new Figures(elapsed, completed, m.samples(), m.meanWall(), m.cpuShare(), utilisation,
+        completed == 0 ? -1 : cpu / completed, runningShare(choice, current, elapsed, completed, utilisation, dispatched - doneNow));
+  }
+
+  /**
+   * The CPU share of the tasks running now, seen before any of them ends, or NaN when it cannot be
+   * told: only while every thread (or every virtual-thread slot) held a task the whole span, and not
+   * over a span that was mostly a GC pause, during which threads use no CPU but do not wait either.
+   */
+  private double runningShare(Choice choice, AbstractPool current, long elapsed, long completed, double utilisation,
+      long outstandingNow) {
+    long working = elapsed - (gcNanos() - gc);
+    int n = choice.concurrency();
+    if (Math.min(outstandingNow, outstanding) < n || working < elapsed / 2) {
+      return Double.NaN;
+    }
+    if (current instanceof ThreadPool tp && choice.kind() == Kind.PLATFORM && threadsCpu >= 0) {
+      long now = tp.threadsCpuNanos();
+      return now < 0 ? Double.NaN : Math.min(1, (now - threadsCpu) / (double) (working * n));
+    }
+    if (choice.kind() == Kind.VIRTUAL && completed == 0 && utilisation < Planner.COMPUTING) {
+      // All n run at once (the cores are not saturated, so none waits for a carrier): the process's CPU
+      // over them bounds each one's share from above.
+      return Math.min(1, utilisation * CORES / n);
+    }
+    return Double.NaN;
+  }
+
+  private static long gcNanos() {
+    long ms = 0;
+    for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      ms += Math.max(0, gc.getCollectionTime());
+    }
+    return ms * 1_000_000;
+  }
+}

@@ -169,8 +169,10 @@ public final class Planner {
       return new Decision(new Choice(Kind.PLATFORM, cores), seen + " -> computing work: platform threads, one per core");
     }
     double x = f.tasksPerSecond();
-    if (saturated && Math.abs(Math.log(Math.max(s, 1e-6) / Math.max(shareAtSaturation, 1e-6))) > Math.log(3)) {
-      resetClimb(); // the work changed character: what was learned about the ceiling no longer holds
+    if (saturated && Math.abs(s - shareAtSaturation) > Math.max(0.05, shareAtSaturation)) {
+      // The work changed character (its CPU share doubled or halved, by 5 points at least: 0.1% against
+      // 0.3% is noise of waiting work): what was learned about the ceiling no longer holds.
+      resetClimb();
     }
     if (raisedFrom > 0) {
       boolean paid = x >= 1.10 * throughputBeforeRaise;

@@ -56,7 +56,7 @@ class AutoPoolTest {
   @Test
   void workThatComputesStaysOnOneThreadPerCore() {
     try (Pool pool = Pool.auto().build()) {
-      pool.map(Faults::spin, times(200, 3));
+      pool.map(Tasks::burn, times(200, 2));
       Plan plan = pool.plan();
       assertThat(plan.backend()).as(plan.toString()).isEqualTo("platform threads");
       assertThat(plan.workers()).isEqualTo(CORES);
@@ -83,7 +83,7 @@ class AutoPoolTest {
   @Test
   void whenTheWorkChangesCharacterThePoolMovesAndResultsKeepTheirOrder() {
     // 400 inputs that compute, then 1,500 that wait, then 300 that compute again.
-    List<Integer> inputs = Stream.of(times(400, -2), times(1_500, 20), times(300, -2)).flatMap(List::stream).toList();
+    List<Integer> inputs = Stream.of(times(400, -1), times(1_500, 20), times(300, -1)).flatMap(List::stream).toList();
     try (Pool pool = Pool.auto().maxConcurrency(300).build()) {
       List<Integer> out = pool.imap(AutoPoolTest::computeOrSleep, inputs).toList();
       Plan plan = pool.plan();
@@ -94,10 +94,10 @@ class AutoPoolTest {
     }
   }
 
-  /** Negative: spin for that many milliseconds; positive: sleep. Returns its input. */
+  /** Negative: compute that many units (about a millisecond each); positive: sleep. Returns its input. */
   static Integer computeOrSleep(Integer x) throws InterruptedException {
     if (x < 0) {
-      Faults.spin(-x);
+      Tasks.burn(-x);
     } else {
       Thread.sleep(x);
     }

@@ -59,6 +59,8 @@ final class Fanout<I, O> implements Iterator<Outcome<O>> {
   private volatile Job<O> waitingFor;
   /** A bounded run wakes its consumer when this few are left running: room for a whole chunk or more. */
   private volatile int lowWater = Integer.MAX_VALUE;
+  /** Set once a backend completed a job without waking (a frame of results): see onJobDone. */
+  private volatile boolean deferred;
   private int unconsumed;
   private long pulled;
   /** Volatile: completions read it, to skip the running count once no input is left to top up with. */
@@ -244,9 +246,14 @@ final class Fanout<I, O> implements Iterator<Outcome<O>> {
     Thread w = waiter;
     // A bounded window wants to hear when there is room for at least a chunk again; an unbounded one
     // (map) only of the head it waits for: waking the caller for each result costs more than the result.
-    // The head may have completed earlier in the same hand-over (wake=false), so it is checked too.
+    // The head may have completed earlier in the same hand-over (wake=false), so then it is checked
+    // too; backends that never defer (threads) skip that read.
+    if (!wake) {
+      deferred = true;
+    }
     Job<O> head = waitingFor;
-    if (w != null && (aborted || (wake && (job == head || (head != null && head.isDone()) || (room && left <= lowWater))))) {
+    if (w != null && (aborted || (wake && (job == head || (room && left <= lowWater)
+        || (deferred && head != null && head.isDone()))))) {
       LockSupport.unpark(w);
     }
   }

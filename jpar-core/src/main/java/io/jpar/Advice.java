@@ -23,13 +23,14 @@ import java.util.Objects;
  * <p>Thread safety: immutable.
  *
  * @param trials every configuration tried, in the order tried
- * @param best the recommended configuration: the fewest workers within 5% of the highest throughput
+ * @param best the recommended configuration: the fewest workers within 10% of the highest throughput
+ *     (closer than that is within the noise of a shared machine)
  * @param explanation one paragraph in plain words, with the figures behind it
  * @since 0.2
  */
 public record Advice(List<Trial> trials, Trial best, String explanation) {
   /** Configurations within this share of the best throughput count as equally good; the smaller wins. */
-  static final double WITHIN = 0.05;
+  static final double WITHIN = 0.10;
 
   public Advice {
     trials = List.copyOf(trials);

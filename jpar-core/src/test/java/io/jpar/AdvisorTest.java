@@ -37,7 +37,7 @@ class AdvisorTest {
 
   @Test
   void computingWorkIsBestOnOneThreadPerCore() {
-    Advice advice = Advisor.builder().processes(false).build().measure(Tasks::burn, times(24, 10));
+    Advice advice = Advisor.builder().processes(false).build().measure(Tasks::burn, times(48, 10));
     assertThat(advice.best().workers()).as(advice.toString()).isEqualTo(CORES);
     assertThat(advice.best().backend()).isEqualTo("platform threads");
     assertThat(advice.explanation()).contains("computing work");
@@ -61,7 +61,7 @@ class AdvisorTest {
   }
 
   @Test
-  void adviceFromOutsideTrialsPicksTheFewestWorkersWithinFivePercent() {
+  void adviceFromOutsideTrialsPicksTheFewestWorkersWithinTenPercent() {
     Duration s = Duration.ofSeconds(1);
     Advice advice = Advice.of(List.of(
         new Advice.Trial("platform threads", 2, 100, 100, s, 1.9, 0),

@@ -46,7 +46,6 @@ public final class AutoPool extends AbstractPool {
   private final ReentrantLock lock = new ReentrantLock();
   private final List<AbstractPool> backends = new CopyOnWriteArrayList<>();
   private final Set<Fanout<?, ?>> fanouts = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
-  private final Map<Task<?, ?>, Task<Object, Object>> metered = Collections.synchronizedMap(new WeakHashMap<>());
   private final AtomicBoolean ticking = new AtomicBoolean();
   private final List<String> history = new ArrayList<>(); // guarded by lock
   private final List<Thread> retiring = new CopyOnWriteArrayList<>();
@@ -99,13 +98,20 @@ public final class AutoPool extends AbstractPool {
     if (target instanceof ProcessPool) {
       return task;
     }
-    Task<Object, Object> m = metered.get(task);
-    if (m == null) {
-      m = meter.wrap(task);
-      metered.put(task, m);
+    // One wrapper per task in a row: a batch runs one task, so this is one allocation per batch, and
+    // no map whose values (the wrappers) would hold their weak keys (the tasks) alive forever.
+    Metered last = lastMetered;
+    if (last != null && last.task == task) {
+      return last.wrapper;
     }
+    Task<Object, Object> m = meter.wrap(task);
+    lastMetered = new Metered(task, m);
     return m;
   }
+
+  private record Metered(Task<?, ?> task, Task<Object, Object> wrapper) {}
+
+  private volatile Metered lastMetered;
 
   @Override
   protected void prepare(Task<?, ?> task) {
@@ -167,7 +173,7 @@ public final class AutoPool extends AbstractPool {
   // ---- re-planning ----
 
   private void startTicking() {
-    if (ticking.compareAndSet(false, true)) {
+    if (!ticking.get() && ticking.compareAndSet(false, true)) { // read first: no write per chunk
       tick = Deadlines.after(TICK, this::onTick);
     }
   }

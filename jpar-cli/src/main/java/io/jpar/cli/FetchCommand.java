@@ -88,6 +88,14 @@ final class FetchCommand implements Callable<Integer> {
         "auto measures the calls as they run, chooses, and says what it chose on standard error."})
   Backend backend;
 
+  @Option(names = "--cacert", paramLabel = "FILE",
+      description = "Trust only the certificates in FILE (PEM) for https, as curl --cacert: e.g. a self-signed test server.")
+  Path cacert;
+
+  @Option(names = {"-k", "--insecure"},
+      description = "INSECURE: trust any https certificate and skip the host-name check. For test servers only; off by default.")
+  boolean insecure;
+
   @Option(names = "--backoff", defaultValue = "200ms", converter = DurationConverter.class, hidden = true)
   Duration backoffBase;
 
@@ -100,6 +108,13 @@ final class FetchCommand implements Callable<Integer> {
     if (backend == Backend.processes) {
       throw new ParameterException(spec.commandLine(), "--backend processes does not fit fetch: the calls wait, and "
           + "the connections and the per-host limits live in this JVM; use virtual, threads or auto");
+    }
+    if (insecure && cacert != null) {
+      throw new ParameterException(spec.commandLine(), "--insecure and --cacert contradict each other: --cacert trusts one "
+          + "authority, --insecure trusts anyone; give one of them");
+    }
+    if (cacert != null && !Files.isReadable(cacert)) {
+      throw new ParameterException(spec.commandLine(), "cannot read the --cacert file " + cacert + " (missing or not readable)");
     }
     if (resume && log == null) {
       throw new ParameterException(spec.commandLine(), "--resume needs --log: the log says what already succeeded");
@@ -121,12 +136,25 @@ final class FetchCommand implements Callable<Integer> {
       Files.createDirectories(out);
     }
     Map<String, String> headerMap = parseHeaders();
-    Fetcher fetcher = new Fetcher(new Fetcher.Settings(timeout, retries, maxRedirects, perHost, headerMap, out, backoffBase));
+    if (insecure) {
+      err.println("jpar fetch: --insecure: https certificates and host names are NOT checked");
+    }
+    Fetcher fetcher = new Fetcher(new Fetcher.Settings(timeout, retries, maxRedirects, perHost, headerMap, out, backoffBase,
+        cacert, insecure));
+    if (cacert != null) {
+      try {
+        fetcher.checkTls();
+      } catch (IOException e) {
+        fetcher.close();
+        throw new ParameterException(spec.commandLine(), "--cacert: " + e.getMessage());
+      }
+    }
     Task<URI, FetchResult> task = fetcher::fetch;
     long t0 = System.nanoTime();
     List<FetchResult> results = new ArrayList<>();
     ObjectMapper json = new ObjectMapper();
-    try (BufferedWriter logWriter = log == null ? null : Files.newBufferedWriter(log, StandardCharsets.UTF_8,
+    try (fetcher;
+        BufferedWriter logWriter = log == null ? null : Files.newBufferedWriter(log, StandardCharsets.UTF_8,
             StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         TerminalProgress bar = new TerminalProgress("fetch", todo.size());
         Pool pool = backend.pool(concurrency, bar);

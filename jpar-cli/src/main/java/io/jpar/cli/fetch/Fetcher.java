@@ -1,12 +1,7 @@
 package io.jpar.cli.fetch;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +10,8 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.security.GeneralSecurityException;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
@@ -25,24 +20,76 @@ import java.util.concurrent.ThreadLocalRandom;
  * Fetches one URL with the rules of {@code jpar fetch}: at most {@code perHost} requests to one host at
  * a time, redirects followed up to a limit, and retries with exponential backoff and jitter on
  * connection errors, timeouts, 5xx and 429 (a {@code Retry-After} is honoured, up to a minute).
+ * Plain http goes over {@link NettyTransport}, https over {@link JdkTransport} (made on the first https
+ * URL: loading the trusted authorities costs a tenth of a second). Close it to end its network threads.
  */
-public final class Fetcher {
+public final class Fetcher implements AutoCloseable {
   private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(60);
 
-  /** Settings of a fetch run. */
+  /**
+   * Settings of a fetch run.
+   *
+   * @param cacert trust only the certificates in this PEM file for https, or null for the JDK's defaults
+   * @param insecure trust any https certificate and skip the host-name check (test servers only)
+   */
   public record Settings(Duration timeout, int retries, int maxRedirects, int perHost, Map<String, String> headers,
-      Path outDir, Duration backoffBase) {}
+      Path outDir, Duration backoffBase, Path cacert, boolean insecure) {
+    /** Settings without TLS options: the JDK's trusted authorities. */
+    public Settings(Duration timeout, int retries, int maxRedirects, int perHost, Map<String, String> headers,
+        Path outDir, Duration backoffBase) {
+      this(timeout, retries, maxRedirects, perHost, headers, outDir, backoffBase, null, false);
+    }
+  }
 
   private final Settings settings;
-  private final HttpClient client;
+  private final NettyTransport http;
+  private volatile JdkTransport https; // made on the first https URL, under this
   private final Map<String, Semaphore> hosts = new ConcurrentHashMap<>();
 
   public Fetcher(Settings settings) {
     this.settings = settings;
-    this.client = HttpClient.newBuilder()
-        .connectTimeout(settings.timeout())
-        .followRedirects(HttpClient.Redirect.NEVER) // followed here, to count and limit them
-        .build();
+    this.http = new NettyTransport(settings.timeout());
+  }
+
+  /**
+   * Checks the TLS settings now (a bad --cacert file is a usage error, found before any fetch).
+   *
+   * @throws IOException naming the file and what is wrong with it
+   */
+  public void checkTls() throws IOException {
+    https();
+  }
+
+  private Transport transport(URI uri) throws IOException {
+    return "https".equalsIgnoreCase(uri.getScheme()) ? https() : http;
+  }
+
+  private JdkTransport https() throws IOException {
+    JdkTransport t = https;
+    if (t == null) {
+      synchronized (this) {
+        t = https;
+        if (t == null) {
+          try {
+            t = new JdkTransport(settings.timeout(), settings.insecure() ? Tls.insecure()
+                : settings.cacert() != null ? Tls.trusting(settings.cacert()) : Tls.system());
+          } catch (GeneralSecurityException e) {
+            throw new IOException("cannot set up TLS: " + e.getMessage(), e);
+          }
+          https = t;
+        }
+      }
+    }
+    return t;
+  }
+
+  @Override
+  public void close() {
+    http.close();
+    JdkTransport t = https;
+    if (t != null) {
+      t.close();
+    }
   }
 
   public FetchResult fetch(URI uri) throws InterruptedException {
@@ -119,42 +166,34 @@ public final class Fetcher {
 
   /** One request: a {@link Response}, or the URI a redirect points to. */
   private Object hop(URI start, URI uri, int hop) throws IOException, InterruptedException {
-    {
-      HttpResponse<InputStream> resp = send(uri);
-      int code = resp.statusCode();
-      Optional<String> location = resp.headers().firstValue("Location");
-      if (code >= 300 && code < 400 && location.isPresent()) {
-        resp.body().close();
+    boolean save = settings.outDir() != null;
+    Path tmp = save ? settings.outDir().resolve(".part-" + java.util.UUID.randomUUID()) : null;
+    try {
+      Transport.Reply r = transport(uri).get(uri, settings.headers(), settings.timeout(), tmp);
+      int code = r.status();
+      if (code >= 300 && code < 400 && r.location() != null) {
         if (hop >= settings.maxRedirects()) {
           throw new TooManyRedirects("more than " + settings.maxRedirects() + " redirects");
         }
-        URI next = uri.resolve(location.get());
+        URI next = uri.resolve(r.location());
         if (!"http".equals(next.getScheme()) && !"https".equals(next.getScheme())) {
           throw new TooManyRedirects("redirect to a non-HTTP URL refused: " + next);
         }
         return next;
       }
-      Duration retryAfter = resp.headers().firstValue("Retry-After").map(Fetcher::parseRetryAfter).orElse(null);
-      try (InputStream body = resp.body()) {
-        if (settings.outDir() != null && code >= 200 && code < 300) {
-          Path target = SafeNames.fileFor(settings.outDir(), start);
-          Path tmp = Files.createTempFile(settings.outDir(), ".part-", "");
-          long n;
-          try (OutputStream os = Files.newOutputStream(tmp)) {
-            n = body.transferTo(os);
-          }
-          Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-          return new Response(code, n, target.toString(), retryAfter);
-        }
-        return new Response(code, body.transferTo(OutputStream.nullOutputStream()), null, retryAfter);
+      Duration retryAfter = r.retryAfter() == null ? null : parseRetryAfter(r.retryAfter());
+      if (save && code >= 200 && code < 300) {
+        Path target = SafeNames.fileFor(settings.outDir(), start);
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        tmp = null;
+        return new Response(code, r.bytes(), target.toString(), retryAfter);
+      }
+      return new Response(code, r.bytes(), null, retryAfter);
+    } finally {
+      if (tmp != null) {
+        Files.deleteIfExists(tmp); // a failed or refused body leaves nothing behind
       }
     }
-  }
-
-  private HttpResponse<InputStream> send(URI uri) throws IOException, InterruptedException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(settings.timeout()).GET();
-    settings.headers().forEach(b::header);
-    return client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
   }
 
   /** Seconds, or an HTTP date; capped at a minute. */

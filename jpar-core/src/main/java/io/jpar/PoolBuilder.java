@@ -28,7 +28,11 @@ public abstract sealed class PoolBuilder<B extends PoolBuilder<B>>
 
   PoolBuilder() {}
 
-  /** Names the pool; its threads are called {@code NAME-1}, {@code NAME-2}, ... Default: the kind of pool. */
+  /**
+   * Names the pool; its platform threads are called {@code NAME-1}, {@code NAME-2}, ..., its virtual
+   * threads all {@code NAME-virtual} (one name: a string per short-lived thread costs more than a
+   * trivial task). Default: the kind of pool.
+   */
   public B name(String name) {
     Objects.requireNonNull(name, "name");
     requireUnset("name", this.name);

@@ -4,20 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,23 +36,10 @@ class FetchHttpsTest {
 
   @BeforeAll
   static void startServer() throws Exception {
-    Path keystore = dir.resolve("server.p12");
-    certPem = dir.resolve("server.pem");
-    keytool("-genkeypair", "-alias", "test", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
-        "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2", "-keystore", keystore.toString(),
-        "-storetype", "PKCS12", "-storepass", "changeit", "-keypass", "changeit");
-    keytool("-exportcert", "-rfc", "-alias", "test", "-keystore", keystore.toString(), "-storepass", "changeit",
-        "-file", certPem.toString());
-    KeyStore ks = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(keystore)) {
-      ks.load(in, "changeit".toCharArray());
-    }
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(ks, "changeit".toCharArray());
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(kmf.getKeyManagers(), null, null);
+    SelfSignedCert cert = SelfSignedCert.create(dir);
+    certPem = cert.pem();
     server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
-    server.setHttpsConfigurator(new HttpsConfigurator(ctx));
+    server.setHttpsConfigurator(new HttpsConfigurator(cert.serverContext()));
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.createContext("/", ex -> {
       try (ex) {
@@ -67,14 +50,6 @@ class FetchHttpsTest {
     });
     server.start();
     port = server.getAddress().getPort();
-  }
-
-  private static void keytool(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor()).as("keytool said: %s", output).isZero();
   }
 
   @AfterAll

@@ -157,7 +157,7 @@ public abstract class AbstractPool implements Pool {
     Fanout<I, O> run = fanout(task, inputs, Fanout.Mode.ORDERED_FAIL_FAST, eagerWindow());
     List<O> out = new ArrayList<>(sizeOf(inputs) < 0 ? 16 : (int) sizeOf(inputs));
     while (run.hasNext()) {
-      out.add(run.next().orElseThrow());
+      out.add(run.nextValue());
     }
     return out;
   }

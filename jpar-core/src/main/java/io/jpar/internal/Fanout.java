@@ -28,7 +28,7 @@ import java.util.concurrent.locks.LockSupport;
  * job completions (on pool threads) touch only {@code running}, {@code finished}, {@code aborted} and
  * wake the consumer.
  */
-final class Fanout<I, O> implements Iterator<Outcome<O>> {
+final class Fanout<I, O> implements Iterator<Outcome<O>>, Job.DoneHook<O> {
   /** How results are handed out and what a failure does. */
   enum Mode {
     /** Input order; the first failure, in time, cancels the rest (map). */
@@ -133,6 +133,29 @@ final class Fanout<I, O> implements Iterator<Outcome<O>> {
     return outcome;
   }
 
+  /**
+   * As {@code next().orElseThrow()}, without an {@link Outcome} per result: {@code map}'s loop, where
+   * one allocation per trivial task shows.
+   */
+  O nextValue() {
+    if (!hasNext()) {
+      throw new NoSuchElementException();
+    }
+    Job<O> job;
+    try {
+      job = mode == Mode.UNORDERED ? takeFinished() : awaitHead();
+    } catch (InterruptedException e) {
+      close();
+      Thread.currentThread().interrupt();
+      throw new JparException("interrupted while waiting for a task's result; the rest were cancelled", e);
+    }
+    unconsumed--;
+    if (job.isFailed()) {
+      close();
+    }
+    return job.join(); // the value, or the TaskFailedException an Outcome would have carried
+  }
+
   private Job<O> takeFinished() throws InterruptedException {
     Job<O> job;
     while ((job = finished.take()) == NUDGE) {
@@ -190,11 +213,22 @@ final class Fanout<I, O> implements Iterator<Outcome<O>> {
         return;
       }
       int want = (int) Math.min(chunk, room);
-      List<Job<O>> jobs = new ArrayList<>(want);
-      while (jobs.size() < want && source.hasNext()) {
-        Job<O> job = pool.newJob(pulled++, source.next());
-        job.onDone(this::onJobDone);
-        jobs.add(job);
+      List<Job<O>> jobs;
+      if (want == 1) { // virtual threads: every input is its own chunk, so no list to grow
+        if (!source.hasNext()) {
+          jobs = List.of();
+        } else {
+          Job<O> job = pool.newJob(pulled++, source.next());
+          job.onDone(this);
+          jobs = List.of(job);
+        }
+      } else {
+        jobs = new ArrayList<>(want);
+        while (jobs.size() < want && source.hasNext()) {
+          Job<O> job = pool.newJob(pulled++, source.next());
+          job.onDone(this); // the Fanout is the hook: no object per job
+          jobs.add(job);
+        }
       }
       if (jobs.size() < want) {
         endSource();
@@ -204,6 +238,8 @@ final class Fanout<I, O> implements Iterator<Outcome<O>> {
       }
       if (mode == Mode.UNORDERED) {
         unorderedInFlight.addAll(jobs);
+      } else if (jobs.size() == 1) {
+        inFlight.add(jobs.get(0));
       } else {
         inFlight.addAll(jobs);
       }
@@ -231,7 +267,8 @@ final class Fanout<I, O> implements Iterator<Outcome<O>> {
     return chunk;
   }
 
-  private void onJobDone(Job<O> job, boolean wake) {
+  @Override
+  public void done(Job<O> job, boolean wake) {
     // Once the input is used up nothing reads the running count again (topUp returns at once), so
     // completions stop paying for the shared counter and wake the caller only for the head.
     boolean room = bounded && !sourceDone;

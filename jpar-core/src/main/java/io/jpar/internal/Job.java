@@ -5,7 +5,6 @@ import io.jpar.TaskFailedException;
 import io.jpar.TaskFuture;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -21,18 +20,39 @@ import java.util.concurrent.TimeoutException;
 public final class Job<O> implements TaskFuture<O> {
   private final long index;
   private final Object input;
-  private final CompletableFuture<O> result = new CompletableFuture<>();
   private final ProgressTracker progress;
+  /**
+   * PENDING until the one claimant publishes the result: {@code value} or {@code error} is written
+   * first, then this volatile state, so whoever reads a final state sees them.
+   */
+  private volatile int state = PENDING;
+  private Object value;
+  private Throwable error;
+  /**
+   * Made only when someone must block ({@code get}, {@code join} on a pending job) or composes
+   * ({@code toCompletableFuture}): most jobs of a batch are done before anyone looks, and a future
+   * per job was a good part of a trivial task's cost. The blocker installs it and then re-reads the
+   * state; the completer writes the state and then reads this: one of them always completes it.
+   */
+  private volatile CompletableFuture<Void> waiters;
   private volatile DoneHook<O> onDone;
-  private volatile Runnable onCancel;
+  private volatile java.util.function.Consumer<? super Job<?>> onCancel;
   private int crashes; // owned by the backend's lock
   private volatile boolean claimed;
 
+  private static final int PENDING = 0;
+  private static final int SUCCEEDED = 1;
+  private static final int FAILED = 2;
+  private static final int CANCELLED = 3;
+
   private static final java.lang.invoke.VarHandle CLAIMED;
+  private static final java.lang.invoke.VarHandle WAITERS;
 
   static {
     try {
-      CLAIMED = java.lang.invoke.MethodHandles.lookup().findVarHandle(Job.class, "claimed", boolean.class);
+      var lookup = java.lang.invoke.MethodHandles.lookup();
+      CLAIMED = lookup.findVarHandle(Job.class, "claimed", boolean.class);
+      WAITERS = lookup.findVarHandle(Job.class, "waiters", CompletableFuture.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -72,8 +92,11 @@ public final class Job<O> implements TaskFuture<O> {
     this.onDone = hook;
   }
 
-  /** Sets what a cancel must do to stop the running task (interrupt a thread, kill a worker). */
-  public void onCancel(Runnable hook) {
+  /**
+   * Sets what a cancel must do to stop the running task (interrupt a thread, kill a worker); it is
+   * handed this job, so that one hook object can serve every job of a chunk.
+   */
+  public void onCancel(java.util.function.Consumer<? super Job<?>> hook) {
     this.onCancel = hook;
   }
 
@@ -88,7 +111,8 @@ public final class Job<O> implements TaskFuture<O> {
     if (!claim(true)) {
       return false;
     }
-    result.complete((O) value);
+    this.value = value;
+    publish(SUCCEEDED);
     return after(wake);
   }
 
@@ -102,7 +126,8 @@ public final class Job<O> implements TaskFuture<O> {
     if (!claim(false)) {
       return false;
     }
-    result.completeExceptionally(error);
+    this.error = error;
+    publish(FAILED);
     return after(wake);
   }
 
@@ -130,73 +155,148 @@ public final class Job<O> implements TaskFuture<O> {
   public boolean cancel(boolean mayInterruptIfRunning) {
     boolean won = claim(false);
     if (won) {
-      result.cancel(false);
+      this.error = new CancellationException("the task was cancelled");
+      publish(CANCELLED);
       after(true);
     }
     if (won && mayInterruptIfRunning) {
-      Runnable hook = onCancel;
+      java.util.function.Consumer<? super Job<?>> hook = onCancel;
       if (hook != null) {
-        hook.run();
+        hook.accept(this);
       }
     }
-    return won || result.isCancelled();
+    return won || state == CANCELLED;
+  }
+
+  private void publish(int finalState) {
+    state = finalState;
+    CompletableFuture<Void> w = waiters;
+    if (w != null) {
+      w.complete(null);
+    }
+  }
+
+  /** The future blockers wait on: installed once, completed once the state is final. */
+  private CompletableFuture<Void> waiters() {
+    CompletableFuture<Void> w = waiters;
+    if (w == null) {
+      CompletableFuture<Void> mine = new CompletableFuture<>();
+      w = WAITERS.compareAndExchange(this, null, mine) instanceof CompletableFuture<?> other ? castVoid(other) : mine;
+      if (state != PENDING) {
+        w.complete(null); // completed between our first look and the install: it may not have seen w
+      }
+    }
+    return w;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static CompletableFuture<Void> castVoid(CompletableFuture<?> f) {
+    return (CompletableFuture<Void>) f;
+  }
+
+  /** Blocks until the state is final; interruptible. */
+  private int awaitDone() throws InterruptedException {
+    int s = state;
+    if (s == PENDING) {
+      try {
+        waiters().get();
+      } catch (ExecutionException e) {
+        throw new AssertionError("the waiters' future never fails", e);
+      }
+      s = state;
+    }
+    return s;
+  }
+
+  /** Blocks until the state is final, not interruptibly (join keeps the interrupt, as CompletableFuture's). */
+  private int joinDone() {
+    int s = state;
+    if (s == PENDING) {
+      waiters().join();
+      s = state;
+    }
+    return s;
   }
 
   @Override
   public boolean isCancelled() {
-    return result.isCancelled();
+    return state == CANCELLED;
   }
 
   @Override
   public boolean isDone() {
-    return result.isDone();
+    return state != PENDING;
   }
 
   @Override
   public O get() throws InterruptedException, ExecutionException {
-    return result.get();
+    return report(awaitDone());
   }
 
   @Override
   public O get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
-    return result.get(timeout, unit);
+    int s = state;
+    if (s == PENDING) {
+      try {
+        waiters().get(timeout, unit);
+      } catch (ExecutionException e) {
+        throw new AssertionError("the waiters' future never fails", e);
+      }
+      s = state;
+    }
+    return report(s);
+  }
+
+  @SuppressWarnings("unchecked")
+  private O report(int s) throws ExecutionException {
+    return switch (s) {
+      case SUCCEEDED -> (O) value;
+      case CANCELLED -> throw (CancellationException) error;
+      default -> throw new ExecutionException(error);
+    };
   }
 
   @Override
+  @SuppressWarnings("unchecked")
   public O join() {
-    try {
-      return result.join();
-    } catch (CompletionException | CancellationException e) {
-      throw failure(e);
+    if (joinDone() == SUCCEEDED) {
+      return (O) value;
     }
+    throw failure();
   }
 
   @Override
+  @SuppressWarnings("unchecked")
   public Outcome<O> outcome() {
-    try {
-      return new Outcome.Success<>(result.join());
-    } catch (CompletionException | CancellationException e) {
-      return new Outcome.Failure<>(failure(e));
-    }
+    return joinDone() == SUCCEEDED ? new Outcome.Success<>((O) value) : new Outcome.Failure<>(failure());
   }
 
   /** {@code true} once the job completed with a failure or was cancelled. */
   boolean isFailed() {
-    return result.isCompletedExceptionally();
+    return state >= FAILED;
   }
 
-  private TaskFailedException failure(RuntimeException e) {
-    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-    return new TaskFailedException(index, TaskFailedException.describeInput(input), cause);
+  private TaskFailedException failure() {
+    return new TaskFailedException(index, TaskFailedException.describeInput(input), error);
   }
 
   @Override
+  @SuppressWarnings("unchecked")
   public CompletableFuture<O> toCompletableFuture() {
-    return result.copy();
+    CompletableFuture<O> copy = new CompletableFuture<>();
+    waiters().whenComplete((v, e) -> {
+      switch (state) {
+        case SUCCEEDED -> copy.complete((O) value);
+        case CANCELLED -> copy.cancel(false);
+        default -> copy.completeExceptionally(error);
+      }
+    });
+    return copy;
   }
 
   @Override
   public String toString() {
-    return "Job#" + index + (result.isDone() ? (result.isCompletedExceptionally() ? "[failed]" : "[done]") : "[pending]");
+    int s = state;
+    return "Job#" + index + (s == PENDING ? "[pending]" : s == SUCCEEDED ? "[done]" : "[failed]");
   }
 }

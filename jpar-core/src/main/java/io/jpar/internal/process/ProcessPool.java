@@ -215,7 +215,7 @@ public final class ProcessPool extends AbstractPool {
   /** Gives a batch its id and points its jobs' cancel hooks at it. Called with the lock held. */
   private Batch renumber(Batch b) {
     Batch numbered = new Batch(nextBatchId++, b.task, b.jobs, b.inputs);
-    Runnable hook = () -> onCancel(numbered);
+    java.util.function.Consumer<Job<?>> hook = j -> onCancel(numbered);
     for (Job<?> j : numbered.jobs) {
       j.onCancel(hook);
     }

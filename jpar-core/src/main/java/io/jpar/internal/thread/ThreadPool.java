@@ -142,8 +142,12 @@ public final class ThreadPool extends AbstractPool {
   @Override
   protected void dispatch(Task<Object, Object> task, List<? extends Job<?>> jobs) {
     if (!chunked) {
-      for (Job<?> job : jobs) {
-        execute(new Runner(task, List.of(job), null));
+      if (jobs.size() == 1) {
+        execute(new Runner(task, jobs, null)); // the batch's own one-element list: nothing to copy
+      } else {
+        for (Job<?> job : jobs) {
+          execute(new Runner(task, List.of(job), null));
+        }
       }
     } else {
       // Even a chunk of one is timed: that is how the sizer learns that chunks should grow.
@@ -153,7 +157,7 @@ public final class ThreadPool extends AbstractPool {
 
   private void execute(Runner r) {
     for (Job<?> job : r.jobs) {
-      job.onCancel(() -> r.interruptIfRunning(job));
+      job.onCancel(r); // the runner itself: no hook object per job
     }
     try {
       executor.execute(r);
@@ -233,7 +237,7 @@ public final class ThreadPool extends AbstractPool {
    * cancel or timeout interrupts only while its own job runs, and the interrupt status is cleared
    * before the next job, so it never leaks into another task.
    */
-  private final class Runner implements Runnable {
+  private final class Runner implements Runnable, java.util.function.Consumer<Job<?>> {
     final Task<Object, Object> task;
     final List<? extends Job<?>> jobs;
     private final ChunkSizer sizer;
@@ -312,6 +316,12 @@ public final class ThreadPool extends AbstractPool {
       if (job.fail(new TaskTimeoutException(timeout, "its thread was interrupted"))) {
         interruptIfRunning(job);
       }
+    }
+
+    /** The cancel hook of this runner's jobs. */
+    @Override
+    public void accept(Job<?> job) {
+      interruptIfRunning(job);
     }
 
     synchronized void interruptIfRunning(Job<?> job) {

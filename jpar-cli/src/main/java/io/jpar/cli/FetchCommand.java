@@ -135,6 +135,7 @@ final class FetchCommand implements Callable<Integer> {
     if (out != null) {
       Files.createDirectories(out);
     }
+    politeLimitNote(todo).ifPresent(err::println);
     Map<String, String> headerMap = parseHeaders();
     if (insecure) {
       err.println("jpar fetch: --insecure: https certificates and host names are NOT checked");
@@ -183,6 +184,26 @@ final class FetchCommand implements Callable<Integer> {
     summarize(results, (System.nanoTime() - t0) / 1e9, spec.commandLine().getOut());
     boolean allOk = results.stream().allMatch(FetchResult::ok) && list.rejected().isEmpty();
     return allOk ? 0 : 1;
+  }
+
+  /**
+   * Says so when the default per-host limit, not --concurrency, will bound this run: most URLs on one
+   * host, and fewer allowed there than the concurrency asked for. Polite by default, never silently.
+   */
+  java.util.Optional<String> politeLimitNote(List<URI> todo) {
+    boolean chosen = spec.commandLine().getParseResult() != null
+        && spec.commandLine().getParseResult().hasMatchedOption("--per-host");
+    if (chosen || perHost >= concurrency) {
+      return java.util.Optional.empty();
+    }
+    Map<String, Integer> byHost = new java.util.HashMap<>();
+    for (URI u : todo) {
+      byHost.merge(u.getHost() + ":" + u.getPort(), 1, Integer::sum);
+    }
+    return byHost.entrySet().stream().filter(e -> e.getValue() > perHost).max(Map.Entry.comparingByValue())
+        .map(e -> "jpar fetch: " + e.getValue() + " URLs go to " + e.getKey().replaceFirst(":-1$", "")
+            + ", fetched at most " + perHost + " at a time there (--per-host, polite by default);"
+            + " --per-host " + Math.min(concurrency, e.getValue()) + " lets --concurrency " + concurrency + " apply");
   }
 
   private UrlList readUrls() throws IOException {

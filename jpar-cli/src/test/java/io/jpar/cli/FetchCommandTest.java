@@ -193,6 +193,18 @@ class FetchCommandTest {
   }
 
   @Test
+  void theDefaultPerHostLimitSaysWhenItBoundsTheRunAndIsQuietWhenChosen() throws IOException {
+    Path list = dir.resolve("urls.txt");
+    Files.write(list, java.util.stream.IntStream.range(0, 40).mapToObj(i -> base + "/ok/" + i).toList());
+    assertThat(run("-i", list.toString(), "--concurrency", "64")).isZero();
+    assertThat(err.toString()).contains("40 URLs go to 127.0.0.1").contains("at most 32 at a time")
+        .contains("--per-host 40");
+    err.getBuffer().setLength(0);
+    assertThat(run("-i", list.toString(), "--concurrency", "64", "--per-host", "8")).isZero();
+    assertThat(err.toString()).doesNotContain("URLs go to");
+  }
+
+  @Test
   void usageErrorsExitWith2() {
     assertThat(run("--resume", base + "/ok/1")).isEqualTo(2);
     assertThat(err.toString()).contains("--resume needs --log");

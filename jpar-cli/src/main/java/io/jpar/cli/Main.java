@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
     footer = {"", "Examples:", "  jpar demo                     measure the choice of machinery on this machine",
       "  jpar csv data/ --format json  profile CSV files in worker processes",
       "  jpar fetch -i urls.txt        fetch many URLs on virtual threads",
+      "  jpar exec gzip -9 ::: *.log   run a command per input, GNU parallel style",
       "  jpar advise csv data/         measure which machinery fits, with a table and a verdict",
       "  source <(jpar generate-completion)   tab completion in bash and zsh"})
 public final class Main implements Runnable {
@@ -50,6 +51,7 @@ public final class Main implements Runnable {
     // archived"); a lambda's body lives in this class and links to picocli only when it runs.
     m.put("csv", () -> new CsvCommand());
     m.put("fetch", () -> new FetchCommand());
+    m.put("exec", () -> new ExecCommand());
     m.put("advise", () -> new AdviseCommand());
     m.put("demo", () -> new DemoCommand());
     m.put("help", () -> new CommandLine.HelpCommand());
@@ -69,8 +71,32 @@ public final class Main implements Runnable {
     });
     cl.setOut(out);
     cl.setErr(err);
-    cl.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? 2 : 1);
+    configure(cl, first.equals("exec"));
+    afterSubcommands(cl);
     return cl.execute(args);
+  }
+
+  /** Exit codes: 2 for a usage error, 1 otherwise; {@code jpar exec} keeps GNU parallel's 255 for both. */
+  static void configure(CommandLine cl, boolean exec) {
+    cl.setExitCodeExceptionMapper(e -> exec ? 255 : e instanceof CommandLine.ParameterException ? 2 : 1);
+    cl.setExecutionExceptionHandler((e, line, parsed) -> {
+      if (!line.getCommandName().equals("exec")) {
+        throw e; // picocli's own handling: the stack trace, exit code 1
+      }
+      line.getErr().println("jpar exec: " + e);
+      return 255;
+    });
+  }
+
+  /**
+   * {@code jpar exec gzip -9 ::: ...}: everything from the command on belongs to the command, options
+   * like {@code -9} included, so picocli stops reading options at exec's first positional.
+   */
+  static void afterSubcommands(CommandLine cl) {
+    CommandLine exec = cl.getSubcommands().get("exec");
+    if (exec != null) {
+      exec.setStopAtPositional(true); // an unknown option before the command stays an error
+    }
   }
 
   @Override

@@ -1,0 +1,109 @@
+package io.jpar.cli.exec;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/** Turns {@code jpar exec}'s options into {@link ExecRun.Settings}, with a clear message for each bad one. */
+public final class ExecSettings {
+  private ExecSettings() {}
+
+  /** The options as given on the command line. */
+  public record Options(List<String> words, String jobs, boolean keepOrder, boolean lineBuffer, boolean tag,
+      String tagString, List<String> argFiles, boolean nul, String delimiter, String colsep, boolean link, Path joblog,
+      boolean resume, boolean resumeFailed, int retries, String timeout, String halt, boolean dryRun) {}
+
+  /**
+   * @throws IllegalArgumentException naming the bad option and what it takes
+   * @throws IOException naming an input file that cannot be read
+   */
+  public static ExecRun.Settings parse(Options o, InputStream stdin) throws IOException {
+    if (o.nul() && o.delimiter() != null) {
+      throw new IllegalArgumentException("-0 and -d both set the input delimiter; give one");
+    }
+    if ((o.resume() || o.resumeFailed()) && o.joblog() == null) {
+      throw new IllegalArgumentException("--resume and --resume-failed need --joblog FILE: the log says what already ran");
+    }
+    if (o.retries() < 1) {
+      throw new IllegalArgumentException("--retries N takes N >= 1 (tries in all), was " + o.retries());
+    }
+    Inputs.Reading reading = o.nul() ? new Inputs.Reading("\0") : new Inputs.Reading(o.delimiter());
+    Inputs.Parsed parsed = Inputs.split(o.words(), reading);
+    List<Inputs.Source> sources = new ArrayList<>(parsed.sources());
+    for (String f : o.argFiles()) {
+      sources.add(new Inputs.Source(reading.file(f), false));
+    }
+    if (parsed.command().isEmpty()) {
+      throw new IllegalArgumentException("no command given: jpar exec COMMAND [ARGS] ::: INPUTS (see jpar exec --help)");
+    }
+    if (sources.isEmpty()) {
+      sources.add(new Inputs.Source(reading.read(stdin), false));
+    }
+    List<List<String>> jobs = Inputs.jobs(sources, o.link());
+    if (o.colsep() != null) {
+      try {
+        jobs = Inputs.splitColumns(jobs, Pattern.compile(o.colsep()));
+      } catch (PatternSyntaxException e) {
+        throw new IllegalArgumentException("--colsep takes a regular expression: " + e.getDescription() + " in '" + o.colsep() + "'");
+      }
+    }
+    String tag = o.tagString() != null ? o.tagString() : o.tag() ? "{}" : null;
+    Duration timeout = null;
+    int timeoutPercent = 0;
+    if (o.timeout() != null) {
+      String t = o.timeout().trim();
+      try {
+        if (t.endsWith("%")) {
+          timeoutPercent = Integer.parseInt(t.substring(0, t.length() - 1));
+          if (timeoutPercent < 1) {
+            throw new NumberFormatException();
+          }
+        } else {
+          double secs = Double.parseDouble(t);
+          if (!(secs > 0)) {
+            throw new NumberFormatException();
+          }
+          timeout = Duration.ofNanos((long) (secs * 1e9));
+        }
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--timeout takes seconds (e.g. 30 or 2.5) or N% of the median run time; was '" + t + "'");
+      }
+    }
+    Halt halt = o.halt() == null ? null : Halt.parse(o.halt());
+    return new ExecRun.Settings(parsed.command(), jobs, jobsAtOnce(o.jobs(), jobs.size()), o.keepOrder(), o.lineBuffer(),
+        tag, o.joblog(), o.resume(), o.resumeFailed(), o.retries(), timeout, timeoutPercent, halt, o.dryRun());
+  }
+
+  /** -j: N; N% of the cores; +N / -N cores; 0 as many as there are jobs (at most 1024). */
+  static int jobsAtOnce(String spec, int jobCount) {
+    int cores = Runtime.getRuntime().availableProcessors();
+    if (spec == null) {
+      return cores;
+    }
+    String j = spec.trim();
+    try {
+      int n;
+      if (j.endsWith("%")) {
+        n = (int) Math.max(1, Math.round(cores * Integer.parseInt(j.substring(0, j.length() - 1)) / 100.0));
+      } else if (j.startsWith("+") || j.startsWith("-")) {
+        n = Math.max(1, cores + Integer.parseInt(j));
+      } else {
+        n = Integer.parseInt(j);
+        if (n == 0) {
+          n = Math.max(1, Math.min(jobCount, 1024));
+        }
+      }
+      if (n < 1) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("-j takes N, N%, +N, -N or 0; was '" + spec + "'");
+    }
+  }
+}

@@ -1,0 +1,277 @@
+package io.jpar.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code jpar exec}, with expected outputs written from GNU parallel's documented behaviour (its man
+ * page and tutorial): input sources and their order, replacement strings, quoting, the job log,
+ * resume, retries, timeouts, halt and exit status.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ExecCommandTest {
+  @TempDir Path dir;
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int exec(String... args) {
+    return ExecCommand.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+        args);
+  }
+
+  private int execWithStdin(String stdin, String... args) {
+    InputStream before = System.in;
+    System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+    try {
+      return exec(args);
+    } finally {
+      System.setIn(before);
+    }
+  }
+
+  private String out() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private String err() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  private List<String> lines() {
+    return out().lines().toList();
+  }
+
+  @Test
+  void severalSourcesAreCrossedLastFastestAndKeepOrderPrintsInInputOrder() {
+    assertThat(exec("-k", "-j", "4", "echo", "{1}-{2}", ":::", "a", "b", ":::", "1", "2", "3")).isZero();
+    assertThat(lines()).containsExactly("a-1", "a-2", "a-3", "b-1", "b-2", "b-3");
+  }
+
+  @Test
+  void linkedSourcesArePairedAndTheShorterWrapsAround() {
+    assertThat(exec("-k", "echo", "{1}{2}", ":::", "a", "b", "c", ":::+", "1", "2", "3")).isZero();
+    assertThat(lines()).containsExactly("a1", "b2", "c3");
+    out.reset();
+    assertThat(exec("-k", "--link", "echo", "{1}{2}", ":::", "a", "b", "c", "d", ":::", "1", "2")).isZero();
+    assertThat(lines()).containsExactly("a1", "b2", "c1", "d2");
+  }
+
+  @Test
+  void replacementStringsTakeThePathApart() {
+    assertThat(exec("-k", "echo", "{},{.},{/},{//},{/.},{#}", ":::", "dir/sub/file.tar.gz", "plain")).isZero();
+    assertThat(lines()).containsExactly("dir/sub/file.tar.gz,dir/sub/file.tar,file.tar.gz,dir/sub,file.tar,1",
+        "plain,plain,plain,.,plain,2");
+  }
+
+  @Test
+  void slotsAreNumberedFromOneUpToTheJobsAtOnce() {
+    assertThat(exec("-j", "3", "echo", "{%}", ":::", "a", "b", "c", "d", "e", "f", "g")).isZero();
+    assertThat(lines()).hasSize(7).allSatisfy(l -> assertThat(Integer.parseInt(l)).isBetween(1, 3));
+  }
+
+  @Test
+  void aCommandWithoutReplacementStringsGetsTheInputsAppended() {
+    assertThat(exec("-k", "echo", "got", ":::", "x", "y")).isZero();
+    assertThat(lines()).containsExactly("got x", "got y");
+  }
+
+  @Test
+  void inputsWithSpacesQuotesDollarsGlobsNewlinesAndNonAsciiPassUntouchedThroughTheShell() throws Exception {
+    List<String> nasty = List.of("two words", "it's \"quoted\"", "$HOME and `date`", "*", "line1\nline2", "naïve ☃");
+    List<String> args = new ArrayList<>(List.of("-k", "printf '<%s>' {} > /dev/stdout; echo"));
+    args.add(":::");
+    args.addAll(nasty);
+    assertThat(exec(args.toArray(String[]::new))).as(err()).isZero();
+    assertThat(out()).isEqualTo("<two words>\n<it's \"quoted\">\n<$HOME and `date`>\n<*>\n<line1\nline2>\n<naïve ☃>\n");
+  }
+
+  @Test
+  void aCommandWithoutShellSyntaxRunsDirectlySoNothingIsExpanded() {
+    assertThat(exec("-k", "echo", "{}", ":::", "$HOME", "*", "a b")).isZero();
+    assertThat(out()).isEqualTo("$HOME\n*\na b\n");
+  }
+
+  @Test
+  void inputsComeFromFilesStandardInputNulAndADelimiter() throws Exception {
+    Path f = Files.writeString(dir.resolve("in.txt"), "one\ntwo\n");
+    assertThat(exec("-k", "echo", ":::", "x", "::::", f.toString())).isZero();
+    assertThat(lines()).containsExactly("x one", "x two");
+    out.reset();
+    assertThat(exec("-k", "-a", f.toString(), "echo")).isZero();
+    assertThat(lines()).containsExactly("one", "two");
+    out.reset();
+    assertThat(execWithStdin("s1\ns2\n", "-k", "echo", "in:")).isZero();
+    assertThat(lines()).containsExactly("in: s1", "in: s2");
+    out.reset();
+    assertThat(execWithStdin("a b\0c\nd\0", "-k", "-0", "printf", "[%s]", "{}")).isZero();
+    assertThat(out()).isEqualTo("[a b][c\nd]");
+    out.reset();
+    assertThat(execWithStdin("p,q,r", "-k", "-d", ",", "echo")).isZero();
+    assertThat(lines()).containsExactly("p", "q", "r");
+  }
+
+  @Test
+  void colsepSplitsAnInputIntoNumberedColumns() {
+    assertThat(execWithStdin("a\t1\nb\t2\n", "-k", "--colsep", "\t", "echo", "{2}={1}")).isZero();
+    assertThat(lines()).containsExactly("1=a", "2=b");
+  }
+
+  @Test
+  void eachJobsOutputIsWholeNeverInterleavedWithAnothers() {
+    // Both jobs write 200 lines, slowly enough to overlap; grouped output keeps each block contiguous.
+    assertThat(exec("-j", "2", "for i in $(seq 1 200); do echo {}$i; done", ":::", "A", "B")).isZero();
+    List<String> l = lines();
+    assertThat(l).hasSize(400);
+    String first = l.get(0).substring(0, 1);
+    assertThat(l.subList(0, 200)).allSatisfy(x -> assertThat(x).startsWith(first));
+    assertThat(l.subList(200, 400)).allSatisfy(x -> assertThat(x).doesNotStartWith(first));
+  }
+
+  @Test
+  void aJobFloodingItsOutputIsKeptWholeOnDiskNotInMemory() {
+    assertThat(exec("head -c 3000000 /dev/zero | tr '\\0' {}", ":::", "x")).isZero();
+    assertThat(out.size()).isEqualTo(3_000_000);
+  }
+
+  @Test
+  void tagPrefixesEveryLineWithTheInputs() {
+    assertThat(exec("-k", "--tag", "printf 'l1\\nl2\\n'", ":::", "a", "b")).isZero();
+    assertThat(lines()).containsExactly("a\tl1", "a\tl2", "b\tl1", "b\tl2");
+    out.reset();
+    assertThat(exec("-k", "--tagstring", "job{#}", "echo", ":::", "z")).isZero();
+    assertThat(lines()).containsExactly("job1\tz");
+  }
+
+  @Test
+  void theJobLogHasGnuParallelsColumnsAndResumeSkipsWhatRan() throws Exception {
+    Path log = dir.resolve("jobs.tsv");
+    Path marks = Files.createDirectory(dir.resolve("marks"));
+    assertThat(exec("--joblog", log.toString(), "touch " + marks + "/{}; test {} != bad", ":::", "ok1", "bad", "ok2"))
+        .isEqualTo(1);
+    List<String> logLines = Files.readAllLines(log);
+    assertThat(logLines.get(0)).isEqualTo("Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand");
+    assertThat(logLines).hasSize(4);
+    String bad = logLines.stream().filter(l -> l.startsWith("2\t")).findFirst().orElseThrow();
+    String[] cols = bad.split("\t");
+    assertThat(cols).hasSize(9);
+    assertThat(cols[1]).isEqualTo(":");
+    assertThat(Double.parseDouble(cols[2])).isGreaterThan(1.7e9);
+    assertThat(cols[6]).isEqualTo("1");
+    assertThat(cols[7]).isEqualTo("0");
+    assertThat(cols[8]).contains("test 'bad' != bad");
+
+    Files.delete(marks.resolve("ok1"));
+    Files.delete(marks.resolve("bad"));
+    assertThat(exec("--joblog", log.toString(), "--resume-failed", "touch " + marks + "/{}; test {} != bad", ":::", "ok1",
+        "bad", "ok2")).isEqualTo(1);
+    assertThat(marks.resolve("ok1")).doesNotExist(); // succeeded before: skipped
+    assertThat(marks.resolve("bad")).exists(); // failed before: run again
+
+    Files.delete(marks.resolve("bad"));
+    assertThat(exec("--joblog", log.toString(), "--resume", "touch " + marks + "/{}", ":::", "ok1", "bad", "ok2", "new"))
+        .isZero();
+    assertThat(marks.resolve("bad")).doesNotExist(); // in the log at all: skipped
+    assertThat(marks.resolve("new")).exists();
+  }
+
+  @Test
+  void retriesRunAFailingJobAgainUntilItSucceeds() throws Exception {
+    Path counter = dir.resolve("count");
+    // Fails on the first two tries, succeeds on the third.
+    String cmd = "echo {} >> " + counter + "; test $(wc -l < " + counter + ") -ge 3";
+    assertThat(exec("--retries", "3", cmd, ":::", "1")).as(err()).isZero();
+    assertThat(Files.readAllLines(counter)).hasSize(3);
+  }
+
+  @Test
+  void aTimeoutKillsTheJobAndEveryProcessItStarted() throws Exception {
+    Path pid = dir.resolve("child.pid");
+    long t0 = System.nanoTime();
+    int code = exec("--timeout", "1", "sleep 3{} & echo $! > " + pid + "; wait", ":::", "0");
+    assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0)).isLessThan(20);
+    assertThat(code).isEqualTo(1);
+    assertThat(err()).contains("timed out");
+    long child = Long.parseLong(Files.readString(pid).trim());
+    for (int i = 0; i < 50 && ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false); i++) {
+      Thread.sleep(100);
+    }
+    assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false)).as("the job's child was killed").isFalse();
+  }
+
+  @Test
+  void haltNowOnTheFirstFailureStopsAndExitsWithThatJobsStatus() {
+    List<String> args = new ArrayList<>(List.of("-j", "1", "--halt", "now,fail=1", "exit {}", ":::", "0", "7"));
+    for (int i = 0; i < 30; i++) {
+      args.add("0");
+    }
+    assertThat(exec(args.toArray(String[]::new))).isEqualTo(7);
+    assertThat(err()).contains("--halt now");
+  }
+
+  @Test
+  void theExitStatusCountsFailedJobsAndSays101ForMoreThanAHundred() {
+    assertThat(exec("exit {}", ":::", "0", "1", "2", "3")).isEqualTo(3);
+    String[] many = new String[105];
+    Arrays.fill(many, "1");
+    List<String> args = new ArrayList<>(List.of("-j", "8", "exit {}", ":::"));
+    args.addAll(List.of(many));
+    assertThat(exec(args.toArray(String[]::new))).isEqualTo(101);
+  }
+
+  @Test
+  void aSignalThatKilledAJobIsInTheJobLog() throws Exception {
+    Path log = dir.resolve("sig.tsv");
+    assertThat(exec("--joblog", log.toString(), "kill -9 $$", ":::", "1")).isEqualTo(1);
+    String[] cols = Files.readAllLines(log).get(1).split("\t");
+    assertThat(cols[7]).isEqualTo("9");
+  }
+
+  @Test
+  void badUsageExits255WithAClearMessage() {
+    assertThat(exec("--no-such-option", "echo")).isEqualTo(255);
+    assertThat(err()).contains("--no-such-option");
+    assertThat(exec("echo", "::::", dir.resolve("missing.txt").toString())).isEqualTo(255);
+    assertThat(err()).contains("missing.txt");
+    assertThat(exec("-j", "many", "echo", ":::", "1")).isEqualTo(255);
+    assertThat(err()).contains("-j takes");
+    assertThat(exec("--halt", "later", "echo", ":::", "1")).isEqualTo(255);
+    assertThat(err()).contains("--halt takes");
+  }
+
+  @Test
+  void aCommandThatDoesNotExistFailsEachJobByNameAndTheOthersStillRun() {
+    assertThat(exec("-k", "no-such-command-here", ":::", "1", "2")).isEqualTo(2);
+    assertThat(err()).contains("cannot run 'no-such-command-here'");
+    out.reset();
+    assertThat(exec("-k", "if test {} = 2; then no-such-command-here; else echo ok {}; fi", ":::", "1", "2", "3")).isEqualTo(1);
+    assertThat(lines()).containsExactly("ok 1", "ok 3");
+  }
+
+  @Test
+  void dryRunPrintsTheCommandsQuotedAndRunsNothing() throws Exception {
+    Path marker = dir.resolve("ran");
+    assertThat(exec("-k", "--dry-run", "touch", marker.toString(), "{}", ":::", "a b", "c")).isZero();
+    assertThat(lines()).containsExactly("touch " + marker + " 'a b'", "touch " + marker + " c");
+    assertThat(marker).doesNotExist();
+  }
+
+  @Test
+  void optionsAfterTheCommandBelongToTheCommand() {
+    assertThat(exec("-k", "echo", "got", "{}", ":::", "-j", "--halt")).isZero();
+    assertThat(lines()).containsExactly("got -j", "got --halt");
+  }
+}

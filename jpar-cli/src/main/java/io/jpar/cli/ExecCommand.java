@@ -109,6 +109,16 @@ final class ExecCommand implements Callable<Integer> {
   @Option(names = "--halt", paramLabel = "now|soon,fail|success=N|N%", description = "Stop early: now kills the running jobs, soon lets them end; e.g. now,fail=1 or soon,fail=10%%.")
   String halt;
 
+  @Option(names = "-m", description = "Many inputs per command: {} gets as many as fit on a command line, space-separated.")
+  boolean many;
+
+  @Option(names = "-X", description = "Many inputs per command, each in the context of its word: -X echo a{}b gives a1b a2b ...")
+  boolean manyContext;
+
+  @Option(names = "--results", paramLabel = "DIR", description = "Also save each job's stdout, stderr and number under "
+      + "DIR/1/INPUT1/2/INPUT2/..., GNU parallel's layout ('/' in an input written %%2F).")
+  Path results;
+
   @Option(names = "--dry-run", description = "Print the commands instead of running them.")
   boolean dryRun;
 
@@ -131,7 +141,7 @@ final class ExecCommand implements Callable<Integer> {
   /** The options as the settings parser reads them. */
   ExecSettings.Options input() {
     return new ExecSettings.Options(words, jobs, keepOrder, lineBuffer, tag, tagString, argFiles, nul, delimiter, colsep,
-        link, joblog, resume, resumeFailed, retries, timeout, halt, dryRun);
+        link, joblog, resume, resumeFailed, retries, timeout, halt, dryRun, many, manyContext, results);
   }
 
   /** Runs {@code jpar exec ARGS} with these streams: for tests. */

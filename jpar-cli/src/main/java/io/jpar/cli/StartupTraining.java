@@ -22,7 +22,7 @@ public final class StartupTraining {
     PrintWriter quiet = new PrintWriter(Writer.nullWriter());
     Main.run(quiet, quiet, "--help");
     Main.run(quiet, quiet, "--version");
-    for (String command : List.of("fetch", "csv", "advise", "demo")) {
+    for (String command : List.of("fetch", "exec", "csv", "advise", "demo")) {
       Main.run(quiet, quiet, command, "--help");
     }
     Path dir = Files.createTempDirectory("jpar-training");
@@ -44,6 +44,11 @@ public final class StartupTraining {
       }
       Path file = Files.writeString(dir.resolve("t.csv"), csv);
       Main.run(quiet, quiet, "csv", file.toString(), "--backend", "threads");
+      List<String> exec = new ArrayList<>(List.of("exec", "-j", "2", "-k", "true", ":::"));
+      for (int i = 0; i < 40; i++) {
+        exec.add(Integer.toString(i));
+      }
+      Main.run(quiet, quiet, exec.toArray(String[]::new)); // true prints nothing: stdout stays clean
     } finally {
       server.stop(0);
       try (var files = Files.walk(dir)) {

@@ -270,6 +270,75 @@ class ExecCommandTest {
   }
 
   @Test
+  void manyArgumentsPerCommandFillOnePlaceOrRepeatTheirContext() {
+    assertThat(exec("-j", "1", "-m", "echo", "start", "{}", "end", ":::", "1", "2", "3")).isZero();
+    assertThat(lines()).containsExactly("start 1 2 3 end");
+    out.reset();
+    assertThat(exec("-j", "1", "-X", "echo", "a{}b", ":::", "1", "2", "3")).isZero();
+    assertThat(lines()).containsExactly("a1b a2b a3b");
+    out.reset();
+    assertThat(exec("-j", "1", "-X", "echo x{}y | tr x X", ":::", "1", "2")).isZero();
+    assertThat(lines()).containsExactly("X1y X2y");
+    out.reset();
+    // With several slots the inputs are spread evenly over them, as GNU parallel's -m does.
+    assertThat(exec("-j", "2", "-k", "-m", "echo", ":::", "1", "2", "3", "4")).isZero();
+    assertThat(lines()).containsExactly("1 2", "3 4");
+  }
+
+  @Test
+  void manyArgumentsStayWithinTheCommandLineLimit() {
+    String[] args = new String[30_000];
+    java.util.Arrays.fill(args, "x".repeat(20)); // 600,000 characters: more than one shell argument holds
+    List<String> all = new ArrayList<>(List.of("-j", "1", "-m", "echo {} | wc -w", ":::"));
+    all.addAll(List.of(args));
+    assertThat(exec(all.toArray(String[]::new))).as(err()).isZero();
+    List<Integer> counts = lines().stream().map(String::trim).map(Integer::parseInt).toList();
+    assertThat(counts.size()).isGreaterThan(1);
+    assertThat(counts.stream().mapToInt(Integer::intValue).sum()).isEqualTo(30_000);
+  }
+
+  @Test
+  void resultsKeepEachJobsOutputInGnuParallelsLayout() throws Exception {
+    Path results = dir.resolve("res");
+    assertThat(exec("--results", results.toString(), "echo out-{1}-{2}; echo err >&2", ":::", "a/b", "c", ":::", "1")).isZero();
+    assertThat(Files.readString(results.resolve("1").resolve("a%2Fb").resolve("2").resolve("1").resolve("stdout")))
+        .isEqualTo("out-a/b-1\n");
+    assertThat(Files.readString(results.resolve("1").resolve("c").resolve("2").resolve("1").resolve("stderr"))).isEqualTo("err\n");
+    assertThat(Files.readString(results.resolve("1").resolve("c").resolve("2").resolve("1").resolve("seq")).trim()).isEqualTo("2");
+    assertThat(out()).contains("out-a/b-1").contains("out-c-1");
+  }
+
+  @Test
+  void lineBufferPrintsWholeLinesAsTheyComeTaggedWhenAsked() {
+    assertThat(exec("-j", "2", "--line-buffer", "--tag", "for i in 1 2 3; do echo {}$i; sleep 0.05; done", ":::", "a", "b"))
+        .isZero();
+    List<String> l = lines();
+    assertThat(l).containsExactlyInAnyOrder("a\ta1", "a\ta2", "a\ta3", "b\tb1", "b\tb2", "b\tb3");
+    // Both jobs ran at once and their lines came as written: the blocks are mixed, each line whole.
+    assertThat(l.subList(0, 3)).anySatisfy(x -> assertThat(x).startsWith("a")).anySatisfy(x -> assertThat(x).startsWith("b"));
+  }
+
+  @Test
+  void jobsAtOnceIsACountAPercentageOfTheCoresAnOffsetOrZeroForAll() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    assertThat(io.jpar.cli.exec.ExecSettingsAccess.jobsAtOnce("3", 10)).isEqualTo(3);
+    assertThat(io.jpar.cli.exec.ExecSettingsAccess.jobsAtOnce("50%", 10)).isEqualTo(Math.max(1, Math.round(cores / 2.0f)));
+    assertThat(io.jpar.cli.exec.ExecSettingsAccess.jobsAtOnce("+2", 10)).isEqualTo(cores + 2);
+    assertThat(io.jpar.cli.exec.ExecSettingsAccess.jobsAtOnce("0", 10)).isEqualTo(10);
+    assertThat(io.jpar.cli.exec.ExecSettingsAccess.jobsAtOnce("0", 100_000)).isEqualTo(1024);
+    assertThat(io.jpar.cli.exec.ExecSettingsAccess.jobsAtOnce(null, 10)).isEqualTo(cores);
+  }
+
+  @Test
+  void aTimeoutInPercentKillsAJobFarSlowerThanTheMedian() {
+    // Four quick jobs set the median; the fifth sleeps 20 s and is killed at 300% of it.
+    long t0 = System.nanoTime();
+    assertThat(exec("-j", "1", "--timeout", "300%", "sleep {}", ":::", "0.1", "0.1", "0.1", "0.1", "20")).isEqualTo(1);
+    assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0)).isLessThan(15);
+    assertThat(err()).contains("timed out");
+  }
+
+  @Test
   void optionsAfterTheCommandBelongToTheCommand() {
     assertThat(exec("-k", "echo", "got", "{}", ":::", "-j", "--halt")).isZero();
     assertThat(lines()).containsExactly("got -j", "got --halt");

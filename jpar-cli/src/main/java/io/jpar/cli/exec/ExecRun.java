@@ -46,10 +46,12 @@ public final class ExecRun {
    *     (from the third on); 0 for none
    * @param halt when to stop early, or null
    * @param dryRun print the commands instead of running them
+   * @param fill one input per source, or many arguments per command (-m, -X)
+   * @param results save each job's stdout, stderr and number under this folder, or null
    */
   public record Settings(List<String> command, List<List<String>> jobs, int jobsAtOnce, boolean keepOrder,
       boolean lineBuffer, String tag, Path joblog, boolean resume, boolean resumeFailed, int retries,
-      Duration timeout, int timeoutPercent, Halt halt, boolean dryRun) {}
+      Duration timeout, int timeoutPercent, Halt halt, boolean dryRun, Template.Fill fill, Path results) {}
 
   /** What one job did. */
   private record Result(long seq, List<String> inputs, int exit, int signal, boolean skipped, Spool out, Spool err,
@@ -81,7 +83,7 @@ public final class ExecRun {
       long seq = 0;
       for (List<String> in : s.jobs()) {
         seq++;
-        out.println(template.display(in, seq, (int) ((seq - 1) % s.jobsAtOnce()) + 1));
+        out.println(template.display(in, seq, (int) ((seq - 1) % s.jobsAtOnce()) + 1, s.fill()));
       }
       out.flush();
       return 0;
@@ -166,7 +168,38 @@ public final class ExecRun {
     return b.build();
   }
 
+  /**
+   * {@code --results DIR}: GNU parallel's layout, DIR/1/VALUE1/2/VALUE2/... holding {@code stdout},
+   * {@code stderr} and {@code seq}; a value's '/' is written %2F (and '%' %25) so that it stays one
+   * folder, and "." / ".." cannot climb.
+   */
+  private void save(Result r) throws IOException {
+    Path dir = s.results();
+    for (int i = 0; i < r.inputs().size(); i++) {
+      String v = r.inputs().get(i).replace("%", "%25").replace("/", "%2F").replace("\0", "%00");
+      if (v.isEmpty() || v.equals(".") || v.equals("..")) {
+        v = v.replace(".", "%2E") + "%";
+      }
+      dir = dir.resolve(Integer.toString(i + 1)).resolve(v.length() > 200 ? v.substring(0, 200) : v);
+    }
+    java.nio.file.Files.createDirectories(dir);
+    try (var o = java.nio.file.Files.newOutputStream(dir.resolve("stdout"))) {
+      if (r.out() != null) {
+        r.out().copyTo(o, null);
+      }
+    }
+    try (var o = java.nio.file.Files.newOutputStream(dir.resolve("stderr"))) {
+      if (r.err() != null) {
+        r.err().copyTo(o, null);
+      }
+    }
+    java.nio.file.Files.writeString(dir.resolve("seq"), r.seq() + "\n");
+  }
+
   private void print(Result r) throws IOException {
+    if (s.results() != null) {
+      save(r);
+    }
     byte[] tag = tagBytes(r);
     if (r.out() != null) {
       r.out().copyTo(out, tag);
@@ -179,7 +212,7 @@ public final class ExecRun {
       err.flush();
     }
     if (r.error() != null) {
-      err.println("jpar exec: job " + r.seq() + " (" + template.display(r.inputs(), r.seq(), 0) + "): " + r.error());
+      err.println("jpar exec: job " + r.seq() + " (" + template.display(r.inputs(), r.seq(), 0, s.fill()) + "): " + r.error());
     }
   }
 
@@ -216,7 +249,7 @@ public final class ExecRun {
   }
 
   private Result attempt(long seq, List<String> inputs, int slot, JobLog log) throws IOException, InterruptedException {
-    List<String> argv = template.argv(inputs, seq, slot);
+    List<String> argv = template.argv(inputs, seq, slot, s.fill());
     long wallStart = System.currentTimeMillis();
     long t0 = System.nanoTime();
     Spool stdout = new Spool();
@@ -227,7 +260,7 @@ public final class ExecRun {
     } catch (IOException e) {
       String why = "cannot run '" + argv.get(0) + "': " + (e.getMessage() == null ? e : e.getMessage());
       if (log != null) {
-        log.record(seq, wallStart / 1000.0, 0, 0, 127, 0, template.display(inputs, seq, slot));
+        log.record(seq, wallStart / 1000.0, 0, 0, 127, 0, template.display(inputs, seq, slot, s.fill()));
       }
       return new Result(seq, inputs, 127, 0, false, stdout, stderr, why);
     }
@@ -255,7 +288,7 @@ public final class ExecRun {
     // that from exit(128 + n). The log shows both columns, as GNU parallel's does.
     int exit = timedOut ? -1 : code;
     if (log != null) {
-      log.record(seq, wallStart / 1000.0, runtime, stdout.size() + stderr.size(), exit, signal, template.display(inputs, seq, slot));
+      log.record(seq, wallStart / 1000.0, runtime, stdout.size() + stderr.size(), exit, signal, template.display(inputs, seq, slot, s.fill()));
     }
     if (code == 0 && !timedOut) {
       synchronized (runtimes) {

@@ -16,7 +16,8 @@ public final class ExecSettings {
   /** The options as given on the command line. */
   public record Options(List<String> words, String jobs, boolean keepOrder, boolean lineBuffer, boolean tag,
       String tagString, List<String> argFiles, boolean nul, String delimiter, String colsep, boolean link, Path joblog,
-      boolean resume, boolean resumeFailed, int retries, String timeout, String halt, boolean dryRun) {}
+      boolean resume, boolean resumeFailed, int retries, String timeout, String halt, boolean dryRun, boolean many,
+      boolean manyContext, Path results) {}
 
   /**
    * @throws IllegalArgumentException naming the bad option and what it takes
@@ -75,8 +76,67 @@ public final class ExecSettings {
       }
     }
     Halt halt = o.halt() == null ? null : Halt.parse(o.halt());
-    return new ExecRun.Settings(parsed.command(), jobs, jobsAtOnce(o.jobs(), jobs.size()), o.keepOrder(), o.lineBuffer(),
-        tag, o.joblog(), o.resume(), o.resumeFailed(), o.retries(), timeout, timeoutPercent, halt, o.dryRun());
+    int atOnce = jobsAtOnce(o.jobs(), jobs.size());
+    Template.Fill fill = Template.Fill.ONE;
+    if (o.many() || o.manyContext()) {
+      if (o.many() && o.manyContext()) {
+        throw new IllegalArgumentException("-m and -X are two ways to fill a command with many inputs; give one");
+      }
+      if (jobs.stream().anyMatch(j -> j.size() != 1)) {
+        throw new IllegalArgumentException("-m and -X take one input source (no second :::, no --colsep)");
+      }
+      fill = o.many() ? Template.Fill.MANY : Template.Fill.MANY_CONTEXT;
+      Template t = new Template(parsed.command());
+      jobs = group(jobs.stream().map(j -> j.get(0)).toList(), atOnce, t.usesShell() ? SHELL_ARG_LIMIT : commandLineLimit(),
+          t.fixedLength());
+      atOnce = Math.min(atOnce, Math.max(1, jobs.size()));
+    }
+    return new ExecRun.Settings(parsed.command(), jobs, atOnce, o.keepOrder(), o.lineBuffer(),
+        tag, o.joblog(), o.resume(), o.resumeFailed(), o.retries(), timeout, timeoutPercent, halt, o.dryRun(), fill,
+        o.results());
+  }
+
+  /**
+   * Linux takes at most 128 KiB in one argument (MAX_ARG_STRLEN), and {@code sh -c} gets the whole
+   * command as one; a margin keeps quoting and context inside it.
+   */
+  static final int SHELL_ARG_LIMIT = 100_000;
+
+  /** All arguments together: well under the kernel's ARG_MAX (2 MiB here), less the environment. */
+  static int commandLineLimit() {
+    int env = 0;
+    for (var e : System.getenv().entrySet()) {
+      env += e.getKey().length() + e.getValue().length() + 2;
+    }
+    return Math.max(16_384, 1_000_000 - env);
+  }
+
+  /**
+   * Packs arguments into commands for -m/-X: as many as fit in {@code limit} characters (each also
+   * under a fair share, so that every one of the {@code atOnce} slots gets work), in input order.
+   */
+  static List<List<String>> group(List<String> args, int atOnce, int limit, int fixed) {
+    int fairShare = (int) Math.max(1, (args.size() + atOnce - 1) / atOnce);
+    List<List<String>> groups = new ArrayList<>();
+    List<String> current = new ArrayList<>();
+    long length = fixed;
+    for (String a : args) {
+      int cost = a.length() + 3 + 1; // quotes and a space, at most
+      if (fixed + cost > limit) {
+        throw new IllegalArgumentException("an input of " + a.length() + " characters does not fit on one command line");
+      }
+      if (!current.isEmpty() && (length + cost > limit || current.size() >= fairShare)) {
+        groups.add(current);
+        current = new ArrayList<>();
+        length = fixed;
+      }
+      current.add(a);
+      length += cost;
+    }
+    if (!current.isEmpty()) {
+      groups.add(current);
+    }
+    return groups;
   }
 
   /** -j: N; N% of the cores; +N / -N cores; 0 as many as there are jobs (at most 1024). */

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * {@code /bin/sh -c}, its words joined by spaces as GNU parallel does, every inserted value
  * single-quoted so that spaces, quotes, {@code $}, {@code *}, newlines and any bytes pass untouched.
  */
-final class Template {
+public final class Template {
   private static final Pattern REPLACEMENT = Pattern.compile("\\{(\\d*)(\\.|/|//|/\\.)?\\}|\\{#\\}|\\{%\\}");
   /** What makes a command need a shell. Braces are ours; '=' and '%' are harmless. */
   private static final Pattern SHELL_SYNTAX = Pattern.compile("[|&;<>()$`\\\\\"' \\t\\n*?\\[\\]~#]");
@@ -40,6 +40,99 @@ final class Template {
 
   boolean usesShell() {
     return shell;
+  }
+
+  /** How a job's inputs fill the command: one input per source, or many arguments of one source. */
+  public enum Fill {
+    /** One value per input source: {} is all of them, {n} the n-th. */
+    ONE,
+    /** {@code -m}: many arguments; a word with {} gets them all, space-separated, in its one place. */
+    MANY,
+    /** {@code -X}: many arguments; a word with {} is repeated for each, its context around each. */
+    MANY_CONTEXT
+  }
+
+  /** The argv of a job, filled as {@code fill} says. */
+  List<String> argv(List<String> inputs, long seq, int slot, Fill fill) {
+    if (fill == Fill.ONE) {
+      return argv(inputs, seq, slot);
+    }
+    if (shell) {
+      return List.of("/bin/sh", "-c", shellLine(inputs, seq, slot, fill));
+    }
+    List<String> argv = new ArrayList<>();
+    for (String w : words) {
+      if (!REPLACEMENT.matcher(w).find()) {
+        argv.add(w);
+      } else if (fill == Fill.MANY_CONTEXT || isOnlyReplacement(w)) {
+        for (String arg : inputs) { // {} alone or -X: one argument per input, each in the word's context
+          argv.add(substitute(w, List.of(arg), seq, slot, false));
+        }
+      } else {
+        argv.add(substitute(w, List.of(String.join(" ", inputs)), seq, slot, false));
+      }
+    }
+    if (!hasReplacement) {
+      argv.addAll(inputs);
+    }
+    return argv;
+  }
+
+  /** The shell line of a many-argument job: -X repeats each word with {} per input, -m joins the inputs. */
+  String shellLine(List<String> inputs, long seq, int slot, Fill fill) {
+    if (fill == Fill.ONE) {
+      return shellLine(inputs, seq, slot);
+    }
+    StringBuilder sb = new StringBuilder();
+    // The context of -X is the space-free run around {}, as in GNU parallel: a shell command given as one
+    // word ('echo x{}y | tr x X') is split on spaces for that.
+    List<String> tokens = fill == Fill.MANY_CONTEXT ? List.of(String.join(" ", words).split(" ", -1)) : words;
+    for (String w : tokens) {
+      if (!sb.isEmpty()) {
+        sb.append(' ');
+      }
+      if (!REPLACEMENT.matcher(w).find()) {
+        sb.append(w);
+      } else if (fill == Fill.MANY_CONTEXT) {
+        StringBuilder each = new StringBuilder();
+        for (String arg : inputs) {
+          if (!each.isEmpty()) {
+            each.append(' ');
+          }
+          each.append(substitute(w, List.of(arg), seq, slot, true));
+        }
+        sb.append(each);
+      } else {
+        StringBuilder quoted = new StringBuilder();
+        for (String arg : inputs) {
+          if (!quoted.isEmpty()) {
+            quoted.append(' ');
+          }
+          quoted.append(quote(arg));
+        }
+        sb.append(REPLACEMENT.matcher(w).replaceAll(Matcher.quoteReplacement(quoted.toString())));
+      }
+    }
+    if (!hasReplacement) {
+      for (String in : inputs) {
+        sb.append(' ').append(quote(in));
+      }
+    }
+    return sb.toString();
+  }
+
+  private static boolean isOnlyReplacement(String w) {
+    Matcher m = REPLACEMENT.matcher(w);
+    return m.matches() && !w.equals("{#}") && !w.equals("{%}");
+  }
+
+  /** How long the fixed part of the command is, for sizing -X/-m groups. */
+  int fixedLength() {
+    int n = 0;
+    for (String w : words) {
+      n += w.length() + 1;
+    }
+    return n + (shell ? 16 : 0);
   }
 
   /** The argv of the job numbered {@code seq} (1-based) in slot {@code slot}, given its inputs. */
@@ -75,12 +168,12 @@ final class Template {
   }
 
   /** What the joblog and --dry-run show: the shell line, or the argv quoted as a shell would need it. */
-  String display(List<String> inputs, long seq, int slot) {
+  String display(List<String> inputs, long seq, int slot, Fill fill) {
     if (shell) {
-      return shellLine(inputs, seq, slot);
+      return shellLine(inputs, seq, slot, fill);
     }
     StringBuilder sb = new StringBuilder();
-    for (String a : argv(inputs, seq, slot)) {
+    for (String a : argv(inputs, seq, slot, fill)) {
       if (!sb.isEmpty()) {
         sb.append(' ');
       }

@@ -1,16 +1,13 @@
 """Python's best ThreadPoolExecutor at fetching URLs: tries several pool sizes, prints the best time.
 
 Usage: python3 bench/fetch_reference.py URLS_FILE"""
+import os
 import sys
 import time
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
-
-def get(url):
-    with urllib.request.urlopen(url, timeout=30) as r:
-        r.read()
-        return r.status
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fetch_python import get  # noqa: E402  the same request as bench/peers' Python client
 
 
 if __name__ == "__main__":

@@ -114,18 +114,7 @@ final class Fanout<I, O> implements Iterator<Outcome<O>>, Job.DoneHook<O> {
 
   @Override
   public Outcome<O> next() {
-    if (!hasNext()) {
-      throw new NoSuchElementException();
-    }
-    Job<O> job;
-    try {
-      job = mode == Mode.UNORDERED ? takeFinished() : awaitHead();
-    } catch (InterruptedException e) {
-      close();
-      Thread.currentThread().interrupt();
-      throw new JparException("interrupted while waiting for a task's result; the rest were cancelled", e);
-    }
-    unconsumed--;
+    Job<O> job = take();
     Outcome<O> outcome = job.outcome();
     if (mode == Mode.ORDERED_FAIL_FAST && !outcome.isSuccess()) {
       close();
@@ -138,6 +127,15 @@ final class Fanout<I, O> implements Iterator<Outcome<O>>, Job.DoneHook<O> {
    * one allocation per trivial task shows.
    */
   O nextValue() {
+    Job<O> job = take();
+    if (job.isFailed()) {
+      close();
+    }
+    return job.join(); // the value, or the TaskFailedException an Outcome would have carried
+  }
+
+  /** The next job to hand out, waited for. */
+  private Job<O> take() {
     if (!hasNext()) {
       throw new NoSuchElementException();
     }
@@ -150,10 +148,7 @@ final class Fanout<I, O> implements Iterator<Outcome<O>>, Job.DoneHook<O> {
       throw new JparException("interrupted while waiting for a task's result; the rest were cancelled", e);
     }
     unconsumed--;
-    if (job.isFailed()) {
-      close();
-    }
-    return job.join(); // the value, or the TaskFailedException an Outcome would have carried
+    return job;
   }
 
   private Job<O> takeFinished() throws InterruptedException {

@@ -133,7 +133,7 @@ final class ExecCommand implements Callable<Integer> {
     } catch (IllegalArgumentException | java.io.IOException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    try (TerminalProgress progress = new TerminalProgress("exec", bar ? run.jobs().size() : 0)) {
+    try (TerminalProgress progress = new TerminalProgress("exec", bar ? Math.max(0, run.jobCount()) : 0)) {
       return new ExecRun(run, out, err).run(bar ? progress : null);
     }
   }

@@ -125,6 +125,38 @@ class ExecCommandTest {
   }
 
   @Test
+  void standardInputStreamsTheFirstJobRunsBeforeTheInputEnds() throws Exception {
+    java.io.PipedOutputStream producer = new java.io.PipedOutputStream();
+    java.io.PipedInputStream stdin = new java.io.PipedInputStream(producer);
+    Path marks = Files.createDirectory(dir.resolve("marks"));
+    java.util.concurrent.atomic.AtomicBoolean ranEarly = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread feeder = Thread.ofPlatform().start(() -> {
+      try {
+        producer.write("first\n".getBytes(StandardCharsets.UTF_8));
+        producer.flush();
+        for (int i = 0; i < 200 && !ranEarly.get(); i++) { // up to 10 s for the first job, input still open
+          ranEarly.set(Files.exists(marks.resolve("first")));
+          Thread.sleep(50);
+        }
+        producer.write("second\n".getBytes(StandardCharsets.UTF_8));
+        producer.close();
+      } catch (Exception e) {
+        throw new RuntimeException(e);
+      }
+    });
+    InputStream before = System.in;
+    System.setIn(stdin);
+    try {
+      assertThat(exec("touch", marks + "/{}")).isZero();
+    } finally {
+      System.setIn(before);
+    }
+    feeder.join();
+    assertThat(ranEarly).as("the first job ran while the input was still open").isTrue();
+    assertThat(marks.resolve("second")).exists();
+  }
+
+  @Test
   void colsepSplitsAnInputIntoNumberedColumns() {
     assertThat(execWithStdin("a\t1\nb\t2\n", "-k", "--colsep", "\t", "echo", "{2}={1}")).isZero();
     assertThat(lines()).containsExactly("1=a", "2=b");

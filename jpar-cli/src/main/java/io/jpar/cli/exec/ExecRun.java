@@ -33,7 +33,8 @@ public final class ExecRun {
    * What to run and how.
    *
    * @param command the command's words, with replacement strings
-   * @param jobs each job's inputs, in order
+   * @param jobs each job's inputs, in order, read lazily (standard input may never end)
+   * @param jobCount how many jobs there are, or -1 when the source streams
    * @param jobsAtOnce how many run at once
    * @param keepOrder print outputs in input order ({@code -k})
    * @param lineBuffer print lines as they come ({@code --line-buffer}) instead of whole outputs
@@ -49,9 +50,12 @@ public final class ExecRun {
    * @param fill one input per source, or many arguments per command (-m, -X)
    * @param results save each job's stdout, stderr and number under this folder, or null
    */
-  public record Settings(List<String> command, List<List<String>> jobs, int jobsAtOnce, boolean keepOrder,
+  public record Settings(List<String> command, Iterator<List<String>> jobs, long jobCount, int jobsAtOnce, boolean keepOrder,
       boolean lineBuffer, String tag, Path joblog, boolean resume, boolean resumeFailed, int retries,
       Duration timeout, int timeoutPercent, Halt halt, boolean dryRun, Template.Fill fill, Path results) {}
+
+  /** A job's inputs and its number (1-based, in input order). */
+  private record Numbered(long seq, List<String> inputs) {}
 
   /** What one job did. */
   private record Result(long seq, List<String> inputs, int exit, int signal, boolean skipped, Spool out, Spool err,
@@ -81,42 +85,52 @@ public final class ExecRun {
   public int run(ProgressListener progress) throws IOException, InterruptedException {
     if (s.dryRun()) {
       long seq = 0;
-      for (List<String> in : s.jobs()) {
+      while (s.jobs().hasNext()) {
         seq++;
-        out.println(template.display(in, seq, (int) ((seq - 1) % s.jobsAtOnce()) + 1, s.fill()));
+        out.println(template.display(s.jobs().next(), seq, (int) ((seq - 1) % s.jobsAtOnce()) + 1, s.fill()));
       }
       out.flush();
       return 0;
     }
     Map<Long, Boolean> before = s.joblog() != null && (s.resume() || s.resumeFailed()) ? JobLog.read(s.joblog()) : Map.of();
-    List<long[]> todo = new ArrayList<>(); // {seq}
-    for (long seq = 1; seq <= s.jobs().size(); seq++) {
-      Boolean ok = before.get(seq);
-      boolean skip = ok != null && (s.resume() || ok);
-      if (!skip) {
-        todo.add(new long[] {seq});
-      }
-    }
-    long total = todo.size();
+    long total = s.jobCount() < 0 ? -1 : s.jobCount() - before.entrySet().stream()
+        .filter(e -> e.getKey() <= s.jobCount() && (s.resume() || e.getValue())).count();
     int failed = 0;
     long succeeded = 0;
     int haltExit = -1;
     try (JobLog log = s.joblog() == null ? null : new JobLog(s.joblog());
         Pool pool = pool(progress)) {
-      Task<long[], Result> task = seq -> runJob(seq[0], log);
-      Iterator<long[]> inputs = todo.iterator();
-      Iterator<long[]> stoppable = new Iterator<>() { // --halt soon: read no more jobs
+      Task<Numbered, Result> task = job -> runJob(job, log);
+      // Numbers every input as it is read (jobs keep their numbers across --resume), skips what the log
+      // says is done, and stops reading at --halt.
+      Iterator<Numbered> stoppable = new Iterator<>() {
+        private long seq;
+        private Numbered next;
+
         @Override
         public boolean hasNext() {
-          return !stopStarting && inputs.hasNext();
+          while (next == null && !stopStarting && s.jobs().hasNext()) {
+            List<String> in = s.jobs().next();
+            seq++;
+            Boolean ok = before.get(seq);
+            if (ok == null || (!s.resume() && !ok)) {
+              next = new Numbered(seq, in);
+            }
+          }
+          return next != null && !stopStarting;
         }
 
         @Override
-        public long[] next() {
-          return inputs.next();
+        public Numbered next() {
+          if (!hasNext()) {
+            throw new java.util.NoSuchElementException();
+          }
+          Numbered n = next;
+          next = null;
+          return n;
         }
       };
-      Iterable<long[]> source = () -> stoppable;
+      Iterable<Numbered> source = () -> stoppable;
       var stream = s.keepOrder() ? pool.imap(task, source) : pool.imapUnordered(task, source);
       for (Iterator<Result> it = stream.iterator(); it.hasNext(); ) {
         Result r = it.next();
@@ -132,7 +146,8 @@ public final class ExecRun {
         if (!s.lineBuffer()) {
           print(r);
         }
-        if (s.halt() != null && !stopStarting && s.halt().reached(s.halt().onFailure() ? failed : succeeded, total)) {
+        long of = total >= 0 ? total : failed + succeeded; // a streaming source: the jobs seen so far
+        if (s.halt() != null && !stopStarting && s.halt().reached(s.halt().onFailure() ? failed : succeeded, of)) {
           stopStarting = true;
           haltExit = s.halt().onFailure() ? Math.max(1, r.exit()) : 0;
           err.println("jpar exec: --halt " + (s.halt().now() ? "now" : "soon") + ": "
@@ -224,8 +239,9 @@ public final class ExecRun {
   }
 
   /** One job: up to {@code retries} attempts, each with its timeout; runs on a pool thread. */
-  private Result runJob(long seq, JobLog log) throws IOException, InterruptedException {
-    List<String> inputs = s.jobs().get((int) (seq - 1));
+  private Result runJob(Numbered job, JobLog log) throws IOException, InterruptedException {
+    long seq = job.seq();
+    List<String> inputs = job.inputs();
     if (stopStarting) {
       return new Result(seq, inputs, 0, 0, true, null, null, null);
     }

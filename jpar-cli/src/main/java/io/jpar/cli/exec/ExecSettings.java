@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -35,6 +36,7 @@ public final class ExecSettings {
     }
     Inputs.Reading reading = o.nul() ? new Inputs.Reading("\0") : new Inputs.Reading(o.delimiter());
     Inputs.Parsed parsed = Inputs.split(o.words(), reading);
+    List<List<String>> grouping = List.of(); // the jobs, when -m/-X must see them all to pack them
     List<Inputs.Source> sources = new ArrayList<>(parsed.sources());
     for (String f : o.argFiles()) {
       sources.add(new Inputs.Source(reading.file(f), false));
@@ -42,16 +44,42 @@ public final class ExecSettings {
     if (parsed.command().isEmpty()) {
       throw new IllegalArgumentException("no command given: jpar exec COMMAND [ARGS] ::: INPUTS (see jpar exec --help)");
     }
-    if (sources.isEmpty()) {
-      sources.add(new Inputs.Source(reading.read(stdin), false));
+    Pattern columns;
+    try {
+      columns = o.colsep() == null ? null : Pattern.compile(o.colsep());
+    } catch (PatternSyntaxException e) {
+      throw new IllegalArgumentException("--colsep takes a regular expression: " + e.getDescription() + " in '" + o.colsep() + "'");
     }
-    List<List<String>> jobs = Inputs.jobs(sources, o.link());
-    if (o.colsep() != null) {
-      try {
-        jobs = Inputs.splitColumns(jobs, Pattern.compile(o.colsep()));
-      } catch (PatternSyntaxException e) {
-        throw new IllegalArgumentException("--colsep takes a regular expression: " + e.getDescription() + " in '" + o.colsep() + "'");
+    Iterator<List<String>> jobs;
+    long jobCount;
+    if (sources.isEmpty() && !o.many() && !o.manyContext()) {
+      // Standard input streams: the first job starts at the first line, and an endless producer
+      // (tail -f, a generator) is fine. The count is unknown.
+      Iterator<String> lines = reading.stream(stdin);
+      jobs = new Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return lines.hasNext();
+        }
+
+        @Override
+        public List<String> next() {
+          String line = lines.next();
+          return columns == null ? List.of(line) : List.of(columns.split(line, -1));
+        }
+      };
+      jobCount = -1;
+    } else {
+      if (sources.isEmpty()) {
+        sources.add(new Inputs.Source(reading.read(stdin), false));
       }
+      List<List<String>> all = Inputs.jobs(sources, o.link());
+      if (columns != null) {
+        all = Inputs.splitColumns(all, columns);
+      }
+      jobs = all.iterator();
+      jobCount = all.size();
+      grouping = all;
     }
     String tag = o.tagString() != null ? o.tagString() : o.tag() ? "{}" : null;
     Duration timeout = null;
@@ -76,22 +104,24 @@ public final class ExecSettings {
       }
     }
     Halt halt = o.halt() == null ? null : Halt.parse(o.halt());
-    int atOnce = jobsAtOnce(o.jobs(), jobs.size());
+    int atOnce = jobsAtOnce(o.jobs(), jobCount < 0 ? Integer.MAX_VALUE : (int) Math.min(Integer.MAX_VALUE, jobCount));
     Template.Fill fill = Template.Fill.ONE;
     if (o.many() || o.manyContext()) {
       if (o.many() && o.manyContext()) {
         throw new IllegalArgumentException("-m and -X are two ways to fill a command with many inputs; give one");
       }
-      if (jobs.stream().anyMatch(j -> j.size() != 1)) {
+      if (grouping.stream().anyMatch(j -> j.size() != 1)) {
         throw new IllegalArgumentException("-m and -X take one input source (no second :::, no --colsep)");
       }
       fill = o.many() ? Template.Fill.MANY : Template.Fill.MANY_CONTEXT;
       Template t = new Template(parsed.command());
-      jobs = group(jobs.stream().map(j -> j.get(0)).toList(), atOnce, t.usesShell() ? SHELL_ARG_LIMIT : commandLineLimit(),
-          t.fixedLength());
-      atOnce = Math.min(atOnce, Math.max(1, jobs.size()));
+      List<List<String>> groups = group(grouping.stream().map(j -> j.get(0)).toList(), atOnce,
+          t.usesShell() ? SHELL_ARG_LIMIT : commandLineLimit(), t.fixedLength());
+      jobs = groups.iterator();
+      jobCount = groups.size();
+      atOnce = Math.min(atOnce, Math.max(1, groups.size()));
     }
-    return new ExecRun.Settings(parsed.command(), jobs, atOnce, o.keepOrder(), o.lineBuffer(),
+    return new ExecRun.Settings(parsed.command(), jobs, jobCount, atOnce, o.keepOrder(), o.lineBuffer(),
         tag, o.joblog(), o.resume(), o.resumeFailed(), o.retries(), timeout, timeoutPercent, halt, o.dryRun(), fill,
         o.results());
   }

@@ -75,6 +75,15 @@ final class Inputs {
       }
     }
 
+    /** The records of {@code in}, read one at a time as they are asked for (stdin may be endless). */
+    java.util.Iterator<String> stream(InputStream in) {
+      if (delimiter == null) {
+        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        return r.lines().iterator(); // newline, CRLF or CR; the last line may lack its newline
+      }
+      return new java.util.Scanner(in, StandardCharsets.UTF_8).useDelimiter(Pattern.quote(delimiter));
+    }
+
     List<String> read(InputStream in) throws IOException {
       if (delimiter == null) {
         List<String> lines = new ArrayList<>();

@@ -41,6 +41,9 @@ public final class Fetcher implements AutoCloseable {
     }
   }
 
+  private static final long PID = ProcessHandle.current().pid();
+  private static final java.util.concurrent.atomic.AtomicLong PARTS = new java.util.concurrent.atomic.AtomicLong();
+
   private final Settings settings;
   private final NettyTransport http;
   private volatile JdkTransport https; // made on the first https URL, under this
@@ -167,7 +170,8 @@ public final class Fetcher implements AutoCloseable {
   /** One request: a {@link Response}, or the URI a redirect points to. */
   private Object hop(URI start, URI uri, int hop) throws IOException, InterruptedException {
     boolean save = settings.outDir() != null;
-    Path tmp = save ? settings.outDir().resolve(".part-" + java.util.UUID.randomUUID()) : null;
+    // Unique among this run's fetches (a counter) and among other runs into the same folder (the pid).
+    Path tmp = save ? settings.outDir().resolve(".part-" + PID + "-" + PARTS.incrementAndGet()) : null;
     try {
       Transport.Reply r = transport(uri).get(uri, settings.headers(), settings.timeout(), tmp);
       int code = r.status();

@@ -14,12 +14,16 @@ import java.util.HexFormat;
  */
 final class SafeNames {
   private static final int MAX_STEM = 120;
+  // Compiled once: String.replaceAll compiles its pattern on every call, three per saved body.
+  private static final java.util.regex.Pattern UNSAFE = java.util.regex.Pattern.compile("[^A-Za-z0-9._-]+");
+  private static final java.util.regex.Pattern DOTS = java.util.regex.Pattern.compile("\\.{2,}");
+  private static final java.util.regex.Pattern LEADING = java.util.regex.Pattern.compile("^[._]+");
 
   private SafeNames() {}
 
   static Path fileFor(Path dir, URI uri) {
     String raw = (uri.getHost() == null ? "" : uri.getHost()) + (uri.getRawPath() == null ? "" : uri.getRawPath());
-    String stem = raw.replaceAll("[^A-Za-z0-9._-]+", "_").replaceAll("\\.{2,}", ".").replaceAll("^[._]+", "");
+    String stem = LEADING.matcher(DOTS.matcher(UNSAFE.matcher(raw).replaceAll("_")).replaceAll(".")).replaceAll("");
     if (stem.length() > MAX_STEM) {
       stem = stem.substring(0, MAX_STEM);
     }

@@ -41,7 +41,8 @@ public final class Fetcher implements AutoCloseable {
     }
   }
 
-  private static final long PID = ProcessHandle.current().pid();
+  private static final String RUN = ProcessHandle.current().pid() + "-"
+      + Long.toHexString(new java.security.SecureRandom().nextLong() & Long.MAX_VALUE);
   private static final java.util.concurrent.atomic.AtomicLong PARTS = new java.util.concurrent.atomic.AtomicLong();
 
   private final Settings settings;
@@ -170,8 +171,9 @@ public final class Fetcher implements AutoCloseable {
   /** One request: a {@link Response}, or the URI a redirect points to. */
   private Object hop(URI start, URI uri, int hop) throws IOException, InterruptedException {
     boolean save = settings.outDir() != null;
-    // Unique among this run's fetches (a counter) and among other runs into the same folder (the pid).
-    Path tmp = save ? settings.outDir().resolve(".part-" + PID + "-" + PARTS.incrementAndGet()) : null;
+    // Unique among this run's fetches (a counter) and among other runs into the same folder (the pid and
+    // a random number: containers often share pid 1); the transports create it exclusively.
+    Path tmp = save ? settings.outDir().resolve(".part-" + RUN + "-" + PARTS.incrementAndGet()) : null;
     try {
       Transport.Reply r = transport(uri).get(uri, settings.headers(), settings.timeout(), tmp);
       int code = r.status();

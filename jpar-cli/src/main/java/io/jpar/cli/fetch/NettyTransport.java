@@ -91,14 +91,26 @@ final class NettyTransport implements Transport {
   private Reply exchange(Channel ch, boolean reused, URI uri, Map<String, String> headers, Duration timeout, Path bodyFile)
       throws IOException, InterruptedException {
     Exchange ex = new Exchange(origin(uri), reused, timeout.toNanos(), bodyFile);
-    Connection conn = ch.pipeline().get(Connection.class);
-    conn.current = ex;
-    ch.writeAndFlush(request(uri, headers)).addListener((ChannelFutureListener) f -> {
-      if (f.isSuccess()) {
-        conn.watch(f.channel(), ex); // on the event loop, like every other touch of the exchange
-      } else {
-        conn.fail(f.channel(), f.cause());
+    DefaultFullHttpRequest request = request(uri, headers);
+    // Everything about the exchange happens on the event loop, the channel's one owner: installing it
+    // as the connection's current exchange, arming its timer, writing. (Set from the caller's thread,
+    // a close handled on the loop at the same moment could clear it unseen, and the caller would wait
+    // for ever.)
+    ch.eventLoop().execute(() -> {
+      Connection conn = ch.pipeline().get(Connection.class);
+      if (conn == null || !ch.isActive()) { // closed between takeIdle and now: the pipeline may be gone
+        ch.close();
+        ex.reply.completeExceptionally(reused ? new StaleConnection(null)
+            : new IOException("the connection to " + ex.origin + " closed before the request was sent"));
+        return;
       }
+      conn.current = ex;
+      conn.watch(ch, ex);
+      ch.writeAndFlush(request).addListener((ChannelFutureListener) f -> {
+        if (!f.isSuccess()) {
+          conn.fail(f.channel(), ex, f.cause());
+        }
+      });
     });
     return await(ex.reply);
   }
@@ -114,8 +126,16 @@ final class NettyTransport implements Transport {
   }
 
   private Channel connect(URI uri, String origin) throws IOException, InterruptedException {
+    // Resolved here, on the caller's (virtual) thread: Netty's default resolver blocks, and on the one
+    // event loop a slow or unknown host would stall every other transfer.
+    java.net.InetAddress address;
+    try {
+      address = java.net.InetAddress.getByName(uri.getHost());
+    } catch (java.net.UnknownHostException e) {
+      throw new IOException("unknown host " + uri.getHost(), e);
+    }
     CompletableFuture<Channel> opened = new CompletableFuture<>();
-    bootstrap.connect(uri.getHost(), port(uri)).addListener((ChannelFutureListener) f -> {
+    bootstrap.connect(new java.net.InetSocketAddress(address, port(uri))).addListener((ChannelFutureListener) f -> {
       if (f.isSuccess()) {
         opened.complete(f.channel());
       } else {
@@ -229,7 +249,9 @@ final class NettyTransport implements Transport {
 
   /** The end of a connection's pipeline: hands its events to the exchange in flight on it. */
   private final class Connection extends SimpleChannelInboundHandler<HttpObject> {
-    volatile Exchange current;
+    /** The exchange in flight; read and written on the event loop only. */
+    Exchange current;
+    private final java.util.concurrent.atomic.AtomicBoolean parked = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** Times the exchange out after {@code timeout} of silence; re-arms itself while data flows. */
     void watch(Channel ch, Exchange ex) {
@@ -238,7 +260,7 @@ final class NettyTransport implements Transport {
       }
       long quiet = System.nanoTime() - ex.lastActivity;
       if (quiet >= ex.timeoutNanos) {
-        fail(ch, new HttpTimeoutException("no answer from " + ex.origin + " within " + ex.timeoutNanos / 1_000_000 + " ms"));
+        fail(ch, ex, new HttpTimeoutException("no answer from " + ex.origin + " within " + ex.timeoutNanos / 1_000_000 + " ms"));
       } else {
         ex.timer = ch.eventLoop().schedule(() -> watch(ch, ex), ex.timeoutNanos - quiet, TimeUnit.NANOSECONDS);
       }
@@ -248,12 +270,13 @@ final class NettyTransport implements Transport {
     protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
       Exchange ex = current;
       if (ex == null) {
-        return; // an answer nobody asked for on an idle connection; it is closed below if it ends
+        ctx.close(); // bytes nobody asked for on an idle connection: it cannot be trusted for the next request
+        return;
       }
       ex.answered = true;
       ex.lastActivity = System.nanoTime();
       if (msg.decoderResult().isFailure()) {
-        fail(ctx.channel(), new IOException("not a valid HTTP answer from " + ex.origin + ": " + msg.decoderResult().cause().getMessage()));
+        fail(ctx.channel(), ex, new IOException("not a valid HTTP answer from " + ex.origin + ": " + msg.decoderResult().cause().getMessage()));
         return;
       }
       if (msg instanceof HttpResponse r) {
@@ -274,14 +297,14 @@ final class NettyTransport implements Transport {
           if (n > 0 && ex.bodyFile != null && ex.status >= 200 && ex.status < 300) {
             try {
               if (ex.out == null) {
-                ex.out = FileChannel.open(ex.bodyFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING);
+                ex.out = FileChannel.open(ex.bodyFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
               }
               while (buf.isReadable()) { // a file takes all of it at once, but the contract allows less
                 buf.readBytes(ex.out, buf.readableBytes());
               }
             } catch (IOException e) {
-              fail(ctx.channel(), new IOException("cannot write " + ex.bodyFile + ": " + e.getMessage(), e));
+              fail(ctx.channel(), ex, new IOException("cannot write " + ex.bodyFile + ": " + e.getMessage(), e));
               return;
             }
           }
@@ -303,7 +326,8 @@ final class NettyTransport implements Transport {
       ex.closeFile();
       if (ex.bodyFile != null && !written && ex.status >= 200 && ex.status < 300) {
         try { // an empty body is still a file
-          FileChannel.open(ex.bodyFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING).close();
+          FileChannel.open(ex.bodyFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+              java.nio.file.LinkOption.NOFOLLOW_LINKS).close();
         } catch (IOException e) {
           ch.close();
           ex.reply.completeExceptionally(new IOException("cannot write " + ex.bodyFile + ": " + e.getMessage(), e));
@@ -311,16 +335,27 @@ final class NettyTransport implements Transport {
         }
       }
       if (ex.keepAlive && ch.isActive()) {
-        idle.computeIfAbsent(ex.origin, o -> new ConcurrentLinkedDeque<>()).addFirst(ch);
+        ConcurrentLinkedDeque<Channel> q = idle.computeIfAbsent(ex.origin, o -> new ConcurrentLinkedDeque<>());
+        q.addFirst(ch);
+        if (!parked.getAndSet(true)) { // once per channel: a closed idle connection leaves the deque
+          ch.closeFuture().addListener(f -> q.remove(ch));
+        }
       } else {
         ch.close();
       }
       ex.reply.complete(new Reply(ex.status, ex.location, ex.retryAfter, ex.bytes));
     }
 
+    /** Fails whatever exchange is in flight on {@code ch} (on the event loop). */
     void fail(Channel ch, Throwable cause) {
-      Exchange ex = current;
-      current = null;
+      fail(ch, current, cause);
+    }
+
+    /** Fails {@code ex}, if it is still pending, and closes the connection (on the event loop). */
+    void fail(Channel ch, Exchange ex, Throwable cause) {
+      if (current == ex) {
+        current = null;
+      }
       ch.close();
       if (ex == null || ex.reply.isDone()) {
         return;

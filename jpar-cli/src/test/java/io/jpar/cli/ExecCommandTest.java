@@ -157,6 +157,35 @@ class ExecCommandTest {
   }
 
   @Test
+  void aFinishedJobsOutputIsPrintedWhileTheInputStaysOpen() throws Exception {
+    java.io.PipedOutputStream producer = new java.io.PipedOutputStream();
+    java.io.PipedInputStream stdin = new java.io.PipedInputStream(producer);
+    java.util.concurrent.atomic.AtomicBoolean printedEarly = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread feeder = Thread.ofPlatform().start(() -> {
+      try {
+        producer.write("early\n".getBytes(StandardCharsets.UTF_8));
+        producer.flush();
+        for (int i = 0; i < 200 && !printedEarly.get(); i++) { // up to 10 s, the input still open
+          printedEarly.set(out().contains("got early"));
+          Thread.sleep(50);
+        }
+        producer.close();
+      } catch (Exception e) {
+        throw new RuntimeException(e);
+      }
+    });
+    InputStream before = System.in;
+    System.setIn(stdin);
+    try {
+      assertThat(exec("echo", "got")).isZero();
+    } finally {
+      System.setIn(before);
+    }
+    feeder.join();
+    assertThat(printedEarly).as("job 1's output came before the input ended").isTrue();
+  }
+
+  @Test
   void colsepSplitsAnInputIntoNumberedColumns() {
     assertThat(execWithStdin("a\t1\nb\t2\n", "-k", "--colsep", "\t", "echo", "{2}={1}")).isZero();
     assertThat(lines()).containsExactly("1=a", "2=b");
@@ -368,6 +397,63 @@ class ExecCommandTest {
     assertThat(exec("-j", "1", "--timeout", "300%", "sleep {}", ":::", "0.1", "0.1", "0.1", "0.1", "20")).isEqualTo(1);
     assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0)).isLessThan(15);
     assertThat(err()).contains("timed out");
+  }
+
+  @Test
+  void manyInputsThroughTheShellKeepJobNumbersAndModifiersApart() {
+    assertThat(exec("-j", "1", "-m", "echo part{#}: {.}", ":::", "a.txt", "b.txt")).isZero();
+    assertThat(lines()).containsExactly("part1: a b");
+  }
+
+  @Test
+  void lineBufferStillSavesResultsAndNamesFailedJobs() throws Exception {
+    Path results = dir.resolve("res");
+    assertThat(exec("--line-buffer", "--results", results.toString(), "echo line-{}; exit {}", ":::", "0", "3")).isEqualTo(1);
+    assertThat(Files.readString(results.resolve("1").resolve("0").resolve("stdout"))).isEqualTo("line-0\n");
+    assertThat(lines()).contains("line-0", "line-3");
+    out.reset();
+    assertThat(exec("--line-buffer", "no-such-command-here", ":::", "1")).isEqualTo(1);
+    assertThat(err()).contains("cannot run 'no-such-command-here'");
+  }
+
+  @Test
+  void aNewJobLogStartsAfreshUnlessResuming() throws Exception {
+    Path log = dir.resolve("jobs.tsv");
+    assertThat(exec("--joblog", log.toString(), "true", ":::", "1", "2", "3")).isZero();
+    assertThat(exec("--joblog", log.toString(), "true", ":::", "1")).isZero();
+    assertThat(Files.readAllLines(log)).hasSize(2); // the header and the one job of the second run
+  }
+
+  @Test
+  void resultsFolderNamesFitTheFileSystemInBytes() throws Exception {
+    Path results = dir.resolve("res");
+    String longCjk = "漢".repeat(150); // 450 bytes of UTF-8
+    assertThat(exec("--results", results.toString(), "echo", "ok", ":::", longCjk, longCjk + "x")).as(err()).isZero();
+    try (var dirs = Files.list(results.resolve("1"))) {
+      List<Path> names = dirs.toList();
+      assertThat(names).hasSize(2);
+      assertThat(names).allSatisfy(n -> assertThat(n.getFileName().toString().getBytes(StandardCharsets.UTF_8).length)
+          .isLessThanOrEqualTo(200));
+    }
+  }
+
+  @Test
+  void aChildThatOutlivesItsJobHoldsItNoLongerThanTheTimeout() throws Exception {
+    Path pid = dir.resolve("orphan.pid");
+    long t0 = System.nanoTime();
+    try {
+      // The shell exits at once; its background child inherits stdout and sleeps 30 s. Depending on
+      // timing the JDK either stops reading at the shell's end (exit 0) or a read is left waiting on
+      // the pipe the child holds — then the timeout ends the job (exit 1). Never 30 s.
+      int code = exec("--timeout", "2", "sleep 3{} & echo $! > " + pid + "; echo done", ":::", "0");
+      assertThat(code).isIn(0, 1);
+      assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0)).isLessThan(15);
+    } finally {
+      // Once its parent is gone the child cannot be found from the job: the test stops it itself.
+      if (Files.exists(pid)) {
+        ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).ifPresent(ProcessHandle::destroyForcibly);
+      }
+    }
   }
 
   @Test

@@ -13,16 +13,21 @@ import java.util.Map;
 /**
  * GNU parallel's job log, so that scripts which read one read ours: a tab-separated header
  * {@code Seq Host Starttime JobRuntime Send Receive Exitval Signal Command}, then a line per finished
- * job, flushed at once (a crash loses at most the line being written, so {@code --resume} stays true).
+ * job, written after its output was printed and flushed at once (a crash loses at most the line being
+ * written, so {@code --resume} never skips a job whose output was lost).
  */
 final class JobLog implements AutoCloseable {
   static final String HEADER = "Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand";
 
   private final BufferedWriter out;
 
-  JobLog(Path file) throws IOException {
-    boolean fresh = !Files.exists(file) || Files.size(file) == 0;
-    this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+  /**
+   * @param truncate start the log afresh (as GNU parallel does unless resuming), else append to it
+   */
+  JobLog(Path file, boolean truncate) throws IOException {
+    boolean fresh = truncate || !Files.exists(file) || Files.size(file) == 0;
+    this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+        truncate ? StandardOpenOption.TRUNCATE_EXISTING : StandardOpenOption.APPEND, StandardOpenOption.WRITE);
     if (fresh) {
       out.write(HEADER);
       out.newLine();

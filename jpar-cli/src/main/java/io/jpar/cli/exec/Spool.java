@@ -13,11 +13,15 @@ import java.nio.file.Path;
  */
 final class Spool implements AutoCloseable {
   static final int IN_MEMORY = 1 << 20;
+  /** All spools together keep at most this much in memory; past it every spool writes to disk. */
+  static final long BUDGET = 64L << 20;
+  private static final java.util.concurrent.atomic.AtomicLong HELD = new java.util.concurrent.atomic.AtomicLong();
 
   private ByteArrayOutputStream memory = new ByteArrayOutputStream(256);
   private Path file;
   private OutputStream fileOut;
   private long size;
+  private String failure;
 
   /** Reads {@code in} to its end. */
   void drain(InputStream in) throws IOException {
@@ -27,18 +31,34 @@ final class Spool implements AutoCloseable {
     }
   }
 
-  private void write(byte[] b, int n) throws IOException {
+  /** Why the spool could not keep what it was given, or null. */
+  String failure() {
+    return failure;
+  }
+
+  void write(byte[] b, int n) throws IOException {
+    try {
+      append(b, n);
+    } catch (IOException e) {
+      failure = e.getMessage() == null ? e.toString() : e.getMessage();
+      throw e;
+    }
+  }
+
+  private void append(byte[] b, int n) throws IOException {
     size += n;
-    if (fileOut == null && memory.size() + n > IN_MEMORY) {
+    if (fileOut == null && (memory.size() + n > IN_MEMORY || HELD.get() + n > BUDGET)) {
       file = Files.createTempFile("jpar-exec-", ".out");
       fileOut = Files.newOutputStream(file);
       memory.writeTo(fileOut);
+      HELD.addAndGet(-memory.size());
       memory = null;
     }
     if (fileOut != null) {
       fileOut.write(b, 0, n);
     } else {
       memory.write(b, 0, n);
+      HELD.addAndGet(n);
     }
   }
 
@@ -84,6 +104,10 @@ final class Spool implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    if (memory != null) {
+      HELD.addAndGet(-memory.size());
+      memory = new ByteArrayOutputStream(0);
+    }
     if (fileOut != null) {
       fileOut.close();
       Files.deleteIfExists(file);

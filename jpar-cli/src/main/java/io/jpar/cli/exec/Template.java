@@ -69,7 +69,7 @@ public final class Template {
           argv.add(substitute(w, List.of(arg), seq, slot, false));
         }
       } else {
-        argv.add(substitute(w, List.of(String.join(" ", inputs)), seq, slot, false));
+        argv.add(expandMany(w, inputs, seq, slot, false));
       }
     }
     if (!hasReplacement) {
@@ -103,14 +103,7 @@ public final class Template {
         }
         sb.append(each);
       } else {
-        StringBuilder quoted = new StringBuilder();
-        for (String arg : inputs) {
-          if (!quoted.isEmpty()) {
-            quoted.append(' ');
-          }
-          quoted.append(quote(arg));
-        }
-        sb.append(REPLACEMENT.matcher(w).replaceAll(Matcher.quoteReplacement(quoted.toString())));
+        sb.append(expandMany(w, inputs, seq, slot, true));
       }
     }
     if (!hasReplacement) {
@@ -118,6 +111,38 @@ public final class Template {
         sb.append(' ').append(quote(in));
       }
     }
+    return sb.toString();
+  }
+
+  /**
+   * -m: each replacement string in {@code word} becomes every input, modified as it says ({@code {.}}
+   * strips each one's extension) and space-separated; {@code {#}} and {@code {%}} stay single values.
+   */
+  static String expandMany(String word, List<String> inputs, long seq, int slot, boolean quoted) {
+    Matcher m = REPLACEMENT.matcher(word);
+    StringBuilder sb = new StringBuilder();
+    while (m.find()) {
+      String all = m.group(0);
+      String value;
+      if (all.equals("{#}")) {
+        value = Long.toString(seq);
+      } else if (all.equals("{%}")) {
+        value = Integer.toString(slot);
+      } else {
+        StringBuilder each = new StringBuilder();
+        for (String in : inputs) {
+          if (!each.isEmpty()) {
+            each.append(' ');
+          }
+          String v = modify(in, m.group(2));
+          each.append(quoted ? quote(v) : v);
+        }
+        m.appendReplacement(sb, Matcher.quoteReplacement(each.toString()));
+        continue;
+      }
+      m.appendReplacement(sb, Matcher.quoteReplacement(quoted ? quote(value) : value));
+    }
+    m.appendTail(sb);
     return sb.toString();
   }
 

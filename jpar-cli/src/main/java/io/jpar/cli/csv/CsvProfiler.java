@@ -79,8 +79,9 @@ public final class CsvProfiler {
         }
         if (p.columns.isEmpty()) {
           p.header = header;
+          int capacity = ColumnStats.topCapacity(header.size());
           for (String name : header) {
-            p.columns.add(new ColumnStats(name));
+            p.columns.add(new ColumnStats(name, capacity));
           }
         }
         p.rows++;
@@ -101,7 +102,7 @@ public final class CsvProfiler {
     }
     if (p.columns.isEmpty() && header != null) {
       p.header = header;
-      header.forEach(h -> p.columns.add(new ColumnStats(h)));
+      header.forEach(h -> p.columns.add(new ColumnStats(h, ColumnStats.topCapacity(p.header.size()))));
     }
   }
 

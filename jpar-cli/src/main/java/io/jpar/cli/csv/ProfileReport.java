@@ -101,8 +101,8 @@ public final class ProfileReport {
 
   private static String shortQuantile(ColumnStats c, double q) {
     String s = c.quantile(q);
-    if (s.isEmpty() || c.type().equals("datetime")) {
-      return s;
+    if (s.isEmpty() || c.type().equals("datetime") || (s.indexOf('.') < 0 && s.indexOf('E') < 0)) {
+      return s; // dates, and whole numbers as the column shows them
     }
     return num(Double.parseDouble(s));
   }

@@ -69,8 +69,13 @@ public final class ColumnStats implements Serializable {
   }
 
   void add(String raw) {
+    add(raw, java.util.Set.of());
+  }
+
+  /** Adds one value; empty ones and those in {@code nulls} (compared after trimming) count as missing. */
+  void add(String raw, java.util.Set<String> nulls) {
     String v = raw.strip();
-    if (v.isEmpty()) {
+    if (v.isEmpty() || (!nulls.isEmpty() && nulls.contains(v))) {
       empty++;
       return;
     }

@@ -1,9 +1,13 @@
 package io.jpar.cli.csv;
 
 import java.io.Serializable;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
 import com.dynatrace.hash4j.distinctcount.UltraLogLog;
 import com.dynatrace.hash4j.hashing.Hasher64;
 import com.dynatrace.hash4j.hashing.Hashing;
@@ -11,7 +15,9 @@ import com.dynatrace.hash4j.hashing.Hashing;
 /**
  * What one column holds, built value by value and mergeable, so that slices of a file (or several
  * files) combine into exactly what one pass would give: counts, min/max and the distinct sketch merge
- * exactly; sums are kept in double-double ({@link ExactSum}).
+ * exactly; sums are kept in double-double ({@link ExactSum}). Quartiles of numbers and dates come from a
+ * t-digest ({@link Quantiles}, approximate) and the most frequent values from {@link TopValues} (exact
+ * for columns of few distinct values, else approximate with a bound).
  *
  * <p>Type inference keeps every type that all non-empty values so far could be, and reports the most
  * specific one left: integer, decimal, boolean, date/time, else text.
@@ -20,6 +26,9 @@ public final class ColumnStats implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final int P = 12; // UltraLogLog with 4,096 registers: about 1.2% relative error
   private static final Hasher64 HASH = Hashing.komihash5_0();
+  /** Top-value counters per column unless the file is wide: see {@link #topCapacity(int)}. */
+  static final int TOP_CAPACITY = 256;
+  private static final long SECONDS_PER_DAY = 86_400;
 
   final String name;
   long nonEmpty;
@@ -34,16 +43,39 @@ public final class ColumnStats implements Serializable {
   String textMax;
   final ExactSum sum = new ExactSum();
   final ExactSum sumOfSquares = new ExactSum();
+  boolean allDateOnly = true; // every date/time value so far was a plain yyyy-mm-dd
   private transient UltraLogLog sketch;
   private byte[] sketchBytes;
+  // Numbers while the column can be numeric, else epoch seconds while it can be a date/time; no value
+  // is both, so the digest only ever holds one kind for a column that ends up numeric or datetime.
+  private Quantiles quantiles;
+  private final TopValues top;
 
   ColumnStats(String name) {
+    this(name, TOP_CAPACITY);
+  }
+
+  ColumnStats(String name, int topCapacity) {
     this.name = name;
+    this.top = new TopValues(topCapacity);
+  }
+
+  /**
+   * Counters per column for a file of {@code columns} columns: the full {@link #TOP_CAPACITY} up to
+   * 1,024 columns, fewer beyond, so that a very wide file stays within about 2^19 counters in all.
+   */
+  static int topCapacity(int columns) {
+    return Math.max(16, Math.min(TOP_CAPACITY, (1 << 18) / Math.max(1, columns)));
   }
 
   void add(String raw) {
+    add(raw, java.util.Set.of());
+  }
+
+  /** Adds one value; empty ones and those in {@code nulls} (compared after trimming) count as missing. */
+  void add(String raw, java.util.Set<String> nulls) {
     String v = raw.strip();
-    if (v.isEmpty()) {
+    if (v.isEmpty() || (!nulls.isEmpty() && nulls.contains(v))) {
       empty++;
       return;
     }
@@ -58,6 +90,7 @@ public final class ColumnStats implements Serializable {
     if (textMax == null || v.compareTo(textMax) > 0) {
       textMax = v;
     }
+    top.add(v);
     if (canInteger && !isInteger(v)) {
       canInteger = false;
     }
@@ -70,14 +103,31 @@ public final class ColumnStats implements Serializable {
         numMax = Math.max(numMax, d);
         sum.add(d);
         sumOfSquares.addSquare(d);
+        quantiles().add(d);
       }
     }
     if (canBoolean && !(v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false"))) {
       canBoolean = false;
     }
-    if (canDateTime && !isDateTime(v)) {
-      canDateTime = false;
+    if (canDateTime) {
+      double seconds = epochSeconds(v);
+      if (Double.isNaN(seconds)) {
+        canDateTime = false;
+      } else {
+        allDateOnly &= v.length() == 10;
+        quantiles().add(seconds);
+      }
     }
+    if (!canDecimal && !canDateTime) {
+      quantiles = null; // text from here on: no quartiles, so the digest's memory goes
+    }
+  }
+
+  private Quantiles quantiles() {
+    if (quantiles == null) {
+      quantiles = new Quantiles();
+    }
+    return quantiles;
   }
 
   private static boolean isInteger(String v) {
@@ -150,22 +200,28 @@ public final class ColumnStats implements Serializable {
     }
   }
 
-  private static boolean isDateTime(String v) {
+  /**
+   * An ISO date or date-time as seconds since 1970 (local times read as UTC, offsets applied), or NaN
+   * when {@code v} is not one.
+   */
+  private static double epochSeconds(String v) {
     if (v.length() < 10 || v.charAt(4) != '-' || v.charAt(7) != '-') {
-      return false;
+      return Double.NaN;
     }
     if (v.length() == 10) {
-      return isIsoDate(v);
+      return isIsoDate(v)
+          ? (double) LocalDate.of(digits(v, 0, 4), digits(v, 5, 7), digits(v, 8, 10)).toEpochDay() * SECONDS_PER_DAY
+          : Double.NaN;
     }
     try {
       if (v.endsWith("Z") || v.lastIndexOf('+') > 10 || v.lastIndexOf('-') > 10) {
-        OffsetDateTime.parse(v);
-      } else {
-        LocalDateTime.parse(v);
+        OffsetDateTime t = OffsetDateTime.parse(v);
+        return t.toEpochSecond() + t.getNano() / 1e9;
       }
-      return true;
+      LocalDateTime t = LocalDateTime.parse(v);
+      return t.toEpochSecond(ZoneOffset.UTC) + t.getNano() / 1e9;
     } catch (DateTimeParseException e) {
-      return false;
+      return Double.NaN;
     }
   }
 
@@ -207,6 +263,7 @@ public final class ColumnStats implements Serializable {
       canDecimal &= o.canDecimal;
       canBoolean &= o.canBoolean;
       canDateTime &= o.canDateTime;
+      allDateOnly &= o.allDateOnly;
       numMin = Math.min(numMin, o.numMin);
       numMax = Math.max(numMax, o.numMax);
       textMin = textMin == null || (o.textMin != null && o.textMin.compareTo(textMin) < 0) ? o.textMin : textMin;
@@ -216,6 +273,12 @@ public final class ColumnStats implements Serializable {
       UltraLogLog mine = sketch();
       sketch = mine == null ? o.sketch().copy() : mine.add(o.sketch());
       sketchBytes = null;
+      top.merge(o.top);
+      if ((canDecimal || canDateTime) && o.quantiles != null) {
+        quantiles().merge(o.quantiles);
+      } else if (!canDecimal && !canDateTime) {
+        quantiles = null;
+      }
     }
   }
 
@@ -223,6 +286,9 @@ public final class ColumnStats implements Serializable {
   void seal() {
     if (sketch != null) {
       sketchBytes = sketch.getState().clone();
+    }
+    if (quantiles != null) {
+      quantiles.seal();
     }
   }
 
@@ -278,6 +344,48 @@ public final class ColumnStats implements Serializable {
 
   public String max() {
     return nonEmpty == 0 ? "" : isNumeric() ? number(numMax) : textMax;
+  }
+
+  /** Empty (or missing) values as a share of all values, 0..1; NaN for a column with no rows. */
+  public double emptyShare() {
+    long all = nonEmpty + empty;
+    return all == 0 ? Double.NaN : (double) empty / all;
+  }
+
+  /**
+   * The approximate q-quantile (0.25, 0.5, 0.75) of a numeric or datetime column, as the column shows
+   * its values (a number, or an ISO date / date-time in UTC); empty for other columns.
+   */
+  public String quantile(double q) {
+    String type = type();
+    if (quantiles == null || !(type.equals("integer") || type.equals("decimal") || type.equals("datetime"))) {
+      return "";
+    }
+    double x = quantiles.quantile(q);
+    if (Double.isNaN(x)) {
+      return "";
+    }
+    if (type.equals("datetime")) {
+      if (allDateOnly) {
+        return LocalDate.ofEpochDay(Math.floorDiv(Math.round(x), SECONDS_PER_DAY)).toString();
+      }
+      return LocalDateTime.ofEpochSecond(Math.round(x), 0, ZoneOffset.UTC).toString();
+    }
+    return x == Math.rint(x) && Math.abs(x) < 1e15 ? Long.toString((long) x) : Double.toString(x);
+  }
+
+  /** The most frequent values of a text column with their counts, most frequent first; else empty. */
+  public List<Map.Entry<String, Long>> topValues(int n) {
+    return type().equals("text") ? top.top(n) : List.of();
+  }
+
+  /** True when {@link #topValues} counts are exact; else each may be up to {@link #topUndercount()} low. */
+  public boolean topExact() {
+    return top.exact();
+  }
+
+  public long topUndercount() {
+    return top.maxUndercount();
   }
 
   public double mean() {

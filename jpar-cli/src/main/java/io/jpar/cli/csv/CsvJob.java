@@ -38,6 +38,12 @@ public record CsvJob(List<String> files, List<Slice> slices) {
   }
 
   public static CsvJob plan(List<String> paths, int workers, long minSliceBytes) throws IOException {
+    return plan(paths, workers, minSliceBytes, ReadOptions.DEFAULTS);
+  }
+
+  /** As {@link #plan(List, int, long)}, reading with {@code options}; a detected delimiter is chosen here, per file. */
+  public static CsvJob plan(List<String> paths, int workers, long minSliceBytes, ReadOptions options)
+      throws IOException {
     List<String> files = new ArrayList<>();
     for (String p : paths) {
       files.addAll(expand(p));
@@ -51,7 +57,9 @@ public record CsvJob(List<String> files, List<Slice> slices) {
     for (String f : files) {
       long size = sizeOrZero(f);
       int pieces = size > 2 * target ? (int) Math.min(64, (size + target - 1) / target) : 1;
-      slices.addAll(pieces > 1 ? CsvSplitter.split(Path.of(f), pieces) : List.of(Slice.whole(f)));
+      ReadOptions resolved = options.delimiter() != ReadOptions.DETECT || !Files.isRegularFile(Path.of(f))
+          ? options : options.withDelimiter(DelimiterDetector.detect(Path.of(f), options.charset()));
+      slices.addAll(pieces > 1 ? CsvSplitter.split(Path.of(f), pieces, resolved) : List.of(Slice.whole(f, resolved)));
     }
     return new CsvJob(files, slices);
   }

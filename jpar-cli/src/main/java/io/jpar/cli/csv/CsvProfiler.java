@@ -12,7 +12,6 @@ import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -37,36 +36,47 @@ public final class CsvProfiler {
       if (slice.start() == 0 && looksBinary(path)) {
         return FileProfile.failed(slice.file(), "binary file (NUL bytes in its first 8 KiB), not CSV");
       }
+      ReadOptions options = slice.options();
+      if (options.delimiter() == ReadOptions.DETECT) {
+        options = options.withDelimiter(DelimiterDetector.detect(path, options.charset()));
+      }
       try (InputStream raw = open(path, slice);
-          Reader text = strictUtf8(raw);
-          CsvReader<CsvRecord> csv = CsvReader.builder()
+          Reader text = withoutBom(strict(raw, options.charset()), slice.start() == 0);
+          CsvReader<CsvRecord> csv = CsvReader.builder().fieldSeparator(options.delimiter())
               .extraFieldStrategy(FieldMismatchStrategy.IGNORE).missingFieldStrategy(FieldMismatchStrategy.IGNORE)
               .allowUnclosedQuote(false).skipEmptyLines(true).ofCsvRecord(text)) {
-        read(csv, slice, p);
+        read(csv, slice, options.nulls(), p);
       }
     } catch (NoSuchFileException e) {
       return FileProfile.failed(slice.file(), "no such file");
     } catch (AccessDeniedException e) {
       return FileProfile.failed(slice.file(), "permission denied");
     } catch (CharacterCodingException e) {
-      p.error = "not UTF-8 text (" + e.getClass().getSimpleName() + ") after row " + p.rows;
+      p.error = notText(slice, p) + " (" + e.getClass().getSimpleName() + ")";
     } catch (UncheckedIOException e) {
-      p.error = describe(e.getCause(), p);
+      p.error = describe(e.getCause(), slice, p);
     } catch (IOException e) {
-      p.error = describe(e, p);
+      p.error = describe(e, slice, p);
     }
     p.columns.forEach(ColumnStats::seal);
     return p;
   }
 
-  private static String describe(IOException e, FileProfile p) {
+  private static String describe(IOException e, Slice slice, FileProfile p) {
     if (e instanceof CharacterCodingException) {
-      return "not UTF-8 text after row " + p.rows;
+      return notText(slice, p);
     }
     return "cannot read: " + e.getMessage();
   }
 
-  private static void read(CsvReader<CsvRecord> csv, Slice slice, FileProfile p) throws IOException {
+  private static String notText(Slice slice, FileProfile p) {
+    String encoding = slice.options().encoding();
+    return "not " + encoding + " text after row " + p.rows
+        + (encoding.equalsIgnoreCase("UTF-8") ? "; if it is Latin-1, try --encoding ISO-8859-1" : "");
+  }
+
+  private static void read(CsvReader<CsvRecord> csv, Slice slice, java.util.Set<String> nulls, FileProfile p)
+      throws IOException {
     List<String> header = slice.header();
     long lastLine = slice.firstLine();
     try {
@@ -79,8 +89,9 @@ public final class CsvProfiler {
         }
         if (p.columns.isEmpty()) {
           p.header = header;
+          int capacity = ColumnStats.topCapacity(header.size());
           for (String name : header) {
-            p.columns.add(new ColumnStats(name));
+            p.columns.add(new ColumnStats(name, capacity));
           }
         }
         p.rows++;
@@ -89,7 +100,7 @@ public final class CsvProfiler {
           p.problem("line " + line + ": " + n + " fields, expected " + header.size());
         }
         for (int i = 0; i < Math.min(n, header.size()); i++) {
-          p.columns.get(i).add(r.getField(i));
+          p.columns.get(i).add(r.getField(i), nulls);
         }
       }
     } catch (CsvParseException e) {
@@ -99,9 +110,12 @@ public final class CsvProfiler {
       }
       p.problem("after line " + lastLine + ": " + e.getMessage() + " (the rest of the file was not read)");
     }
+    if (header == null && slice.start() == 0) {
+      p.problem("empty file: no header, no rows");
+    }
     if (p.columns.isEmpty() && header != null) {
       p.header = header;
-      header.forEach(h -> p.columns.add(new ColumnStats(h)));
+      header.forEach(h -> p.columns.add(new ColumnStats(h, ColumnStats.topCapacity(p.header.size()))));
     }
   }
 
@@ -129,11 +143,24 @@ public final class CsvProfiler {
     return slice.end() < 0 ? in : new BoundedInputStream(in, slice.end() - slice.start());
   }
 
-  /** UTF-8 that reports bad bytes instead of replacing them silently. */
-  private static Reader strictUtf8(InputStream in) {
-    return new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
+  /** Text that reports bad bytes instead of replacing them silently. */
+  private static Reader strict(InputStream in, java.nio.charset.Charset charset) {
+    return new InputStreamReader(in, charset.newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT)
         .onUnmappableCharacter(CodingErrorAction.REPORT));
+  }
+
+  /** Skips a byte order mark at the start of a file: it is not part of the first column's name. */
+  private static Reader withoutBom(Reader in, boolean fileStart) throws IOException {
+    if (!fileStart) {
+      return in;
+    }
+    java.io.PushbackReader r = new java.io.PushbackReader(in, 1);
+    int c = r.read();
+    if (c >= 0 && c != '\uFEFF') {
+      r.unread(c);
+    }
+    return r;
   }
 
   /** Reads at most {@code limit} bytes of the underlying stream. */

@@ -107,6 +107,33 @@ class CsvQuantilesTest {
     assertThat(skewed8).isLessThan(0.005);
   }
 
+  @Test
+  void aLargeColumnSampledPastItsFirstValuesKeepsItsQuartilesWithinHalfAPercentOfRank() {
+    Random r = new Random(7);
+    int n = 2_000_000; // twenty times the values summarized one by one: most of it sampled
+    double[] values = new double[n];
+    Quantiles one = new Quantiles();
+    Quantiles merged = new Quantiles();
+    Quantiles slice = new Quantiles();
+    for (int i = 0; i < n; i++) {
+      values[i] = Math.exp(3 * r.nextGaussian());
+      one.add(values[i]);
+      slice.add(values[i]);
+      if ((i + 1) % 500_000 == 0) { // four slices, each sampled past its own first values
+        slice.seal();
+        merged.merge(roundTrip(slice));
+        slice = new Quantiles();
+      }
+    }
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    for (double p : QS) {
+      assertThat(rankError(sorted, one.quantile(p), p)).as("one pass, rank error at %s", p).isLessThan(0.005);
+      assertThat(rankError(sorted, merged.quantile(p), p)).as("4 slices, rank error at %s", p).isLessThan(0.005);
+    }
+    assertThat(one.size()).as("the sample stands for the values it skipped").isBetween((long) (n * 0.98), (long) (n * 1.02));
+  }
+
   /**
    * On data of few distinct integers the digest interpolates between neighbours (24.4 where the
    * median is 24): off by up to one value's share of rank, but rounding gives the exact quartile.

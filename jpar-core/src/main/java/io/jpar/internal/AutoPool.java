@@ -36,7 +36,6 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class AutoPool extends AbstractPool {
   private static final Duration TICK = Duration.ofMillis(25);
   private static final int HISTORY = 20;
-  private static final boolean DEBUG = Boolean.getBoolean("jpar.auto.debug");
 
   private final Planner planner;
   private final Meter meter = new Meter();
@@ -205,9 +204,6 @@ public final class AutoPool extends AbstractPool {
         return;
       }
       lastFigures = f;
-      if (DEBUG) {
-        System.err.printf("auto %.3f s %s %s%n", elapsedSeconds(), choice, f);
-      }
       meter.timeAll(f.meanWallNanos() < 0 || f.meanWallNanos() >= 100_000);
       Planner.Decision d = planner.next(choice, f);
       if (d.reason() != null && !isClosed()) {

@@ -85,7 +85,8 @@ public final class ColumnStats implements Serializable {
     if (sketch == null) {
       sketch = UltraLogLog.create(P);
     }
-    sketch.add(HASH.hashCharsToLong(v));
+    long hash = HASH.hashCharsToLong(v);
+    sketch.add(hash);
     if (textMin == null || v.compareTo(textMin) < 0) {
       textMin = v;
     }
@@ -127,7 +128,7 @@ public final class ColumnStats implements Serializable {
     // once the column is known to be text are counted; the ones before are untracked, and any count
     // may be that many low (a column that is text from its first value stays exact).
     if (!canInteger && !canDecimal && !canBoolean && !canDateTime) {
-      top.add(v);
+      top.add(v, hash); // the sketch's hash: TopValues keys on it too
     } else {
       untracked++;
     }

@@ -124,21 +124,25 @@ class ExecCommandTest {
     assertThat(lines()).containsExactly("p", "q", "r");
   }
 
-  @Test
-  void standardInputStreamsTheFirstJobRunsBeforeTheInputEnds() throws Exception {
+  /**
+   * Runs exec with standard input still open after {@code firstLine}: the input stays open until
+   * {@code seen} holds (at most 10 s), then {@code rest} follows and it closes. Returns whether
+   * {@code seen} held while the input was open.
+   */
+  private boolean seenWhileInputOpen(String firstLine, java.util.function.BooleanSupplier seen, String rest,
+      String... args) throws Exception {
     java.io.PipedOutputStream producer = new java.io.PipedOutputStream();
     java.io.PipedInputStream stdin = new java.io.PipedInputStream(producer);
-    Path marks = Files.createDirectory(dir.resolve("marks"));
-    java.util.concurrent.atomic.AtomicBoolean ranEarly = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicBoolean early = new java.util.concurrent.atomic.AtomicBoolean();
     Thread feeder = Thread.ofPlatform().start(() -> {
       try {
-        producer.write("first\n".getBytes(StandardCharsets.UTF_8));
+        producer.write((firstLine + "\n").getBytes(StandardCharsets.UTF_8));
         producer.flush();
-        for (int i = 0; i < 200 && !ranEarly.get(); i++) { // up to 10 s for the first job, input still open
-          ranEarly.set(Files.exists(marks.resolve("first")));
+        for (int i = 0; i < 200 && !early.get(); i++) {
+          early.set(seen.getAsBoolean());
           Thread.sleep(50);
         }
-        producer.write("second\n".getBytes(StandardCharsets.UTF_8));
+        producer.write(rest.getBytes(StandardCharsets.UTF_8));
         producer.close();
       } catch (Exception e) {
         throw new RuntimeException(e);
@@ -147,41 +151,26 @@ class ExecCommandTest {
     InputStream before = System.in;
     System.setIn(stdin);
     try {
-      assertThat(exec("touch", marks + "/{}")).isZero();
+      assertThat(exec(args)).isZero();
     } finally {
       System.setIn(before);
     }
     feeder.join();
+    return early.get();
+  }
+
+  @Test
+  void standardInputStreamsTheFirstJobRunsBeforeTheInputEnds() throws Exception {
+    Path marks = Files.createDirectory(dir.resolve("marks"));
+    boolean ranEarly = seenWhileInputOpen("first", () -> Files.exists(marks.resolve("first")), "second\n",
+        "touch", marks + "/{}");
     assertThat(ranEarly).as("the first job ran while the input was still open").isTrue();
     assertThat(marks.resolve("second")).exists();
   }
 
   @Test
   void aFinishedJobsOutputIsPrintedWhileTheInputStaysOpen() throws Exception {
-    java.io.PipedOutputStream producer = new java.io.PipedOutputStream();
-    java.io.PipedInputStream stdin = new java.io.PipedInputStream(producer);
-    java.util.concurrent.atomic.AtomicBoolean printedEarly = new java.util.concurrent.atomic.AtomicBoolean();
-    Thread feeder = Thread.ofPlatform().start(() -> {
-      try {
-        producer.write("early\n".getBytes(StandardCharsets.UTF_8));
-        producer.flush();
-        for (int i = 0; i < 200 && !printedEarly.get(); i++) { // up to 10 s, the input still open
-          printedEarly.set(out().contains("got early"));
-          Thread.sleep(50);
-        }
-        producer.close();
-      } catch (Exception e) {
-        throw new RuntimeException(e);
-      }
-    });
-    InputStream before = System.in;
-    System.setIn(stdin);
-    try {
-      assertThat(exec("echo", "got")).isZero();
-    } finally {
-      System.setIn(before);
-    }
-    feeder.join();
+    boolean printedEarly = seenWhileInputOpen("early", () -> out().contains("got early"), "", "echo", "got");
     assertThat(printedEarly).as("job 1's output came before the input ended").isTrue();
   }
 

@@ -1,22 +1,17 @@
 package io.jpar.cli.exec;
 
-import io.jpar.Outcome;
 import io.jpar.Pool;
 import io.jpar.ProgressListener;
 import io.jpar.Task;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the jobs of {@code jpar exec} on a virtual-thread pool (a job waits on its process; the pool
@@ -24,8 +19,9 @@ import java.util.concurrent.TimeUnit;
  * completion order or input order ({@code -k}), a job log, retries, timeouts that kill the job's whole
  * process tree, and {@code --halt}.
  *
- * <p>Threads: jobs run on the pool's virtual threads; everything printed, and the halt decision, is
- * done by the calling thread as outcomes arrive, so output needs no lock except with
+ * <p>This class schedules and reports; {@link JobRunner} runs one job's process, {@link ResultsFolder}
+ * keeps --results. Threads: jobs run on the pool's virtual threads; everything printed, and the halt
+ * decision, is done by the calling thread as outcomes arrive, so output needs no lock except with
  * {@code --line-buffer}, where jobs print their own lines under {@code out}'s monitor.
  */
 public final class ExecRun {
@@ -57,44 +53,19 @@ public final class ExecRun {
   /** A job's inputs and its number (1-based, in input order). */
   private record Numbered(long seq, List<String> inputs) {}
 
-  /** What one job did. */
-  private record Result(long seq, List<String> inputs, int exit, int signal, boolean skipped, Spool out, Spool err,
-      String error, double startEpochSeconds, double runtimeSeconds, String command) {
-    boolean ok() {
-      return exit == 0 && signal == 0 && error == null;
-    }
-
-    void close() {
-      for (Spool sp : new Spool[] {out, err}) {
-        if (sp != null) {
-          try {
-            sp.close();
-          } catch (IOException e) {
-            // a temporary file that could not be deleted: nothing else depends on it
-          }
-        }
-      }
-    }
-  }
-
   private final Settings s;
   private final Template template;
   private final PrintStream out;
   private final PrintStream err;
-  private final BlockingQueue<Integer> slots;
+  private final JobRunner runner;
   private volatile boolean stopStarting;
-  /** Run times of the successful jobs so far, for --timeout N%; guarded by itself. */
-  private final List<Long> runtimes = new ArrayList<>();
 
   public ExecRun(Settings settings, PrintStream out, PrintStream err) {
     this.s = settings;
     this.template = new Template(settings.command());
     this.out = out;
     this.err = err;
-    this.slots = new ArrayBlockingQueue<>(settings.jobsAtOnce());
-    for (int i = 1; i <= settings.jobsAtOnce(); i++) {
-      slots.add(i);
-    }
+    this.runner = new JobRunner(settings, template, out, err, () -> stopStarting);
   }
 
   /** Runs everything; returns GNU parallel's exit status (failed jobs, at most 101; with --halt, the failing job's). */
@@ -111,7 +82,7 @@ public final class ExecRun {
     Map<Long, Boolean> before = s.joblog() != null && (s.resume() || s.resumeFailed()) ? JobLog.read(s.joblog()) : Map.of();
     long total = s.jobCount() < 0 ? -1 : s.jobCount() - before.entrySet().stream()
         .filter(e -> e.getKey() <= s.jobCount() && (s.resume() || e.getValue())).count();
-    Thread killer = Thread.ofPlatform().unstarted(this::killAll); // SIGTERM/Ctrl-C: the jobs go with us
+    Thread killer = Thread.ofPlatform().unstarted(runner::killAll); // SIGTERM/Ctrl-C: the jobs go with us
     Runtime.getRuntime().addShutdownHook(killer);
     try (JobLog log = s.joblog() == null ? null : new JobLog(s.joblog(), !(s.resume() || s.resumeFailed()));
         Pool pool = pool(progress)) {
@@ -161,28 +132,23 @@ public final class ExecRun {
     };
   }
 
-  /** Marks the end of the inputs in the queue of finished jobs; its seq is how many were submitted. */
-  private static Result end(long submitted) {
-    return new Result(-submitted - 1, List.of(), 0, 0, true, null, null, null, 0, 0, "");
-  }
-
   /**
    * The calling thread prints, logs and decides; a reader thread of its own reads the inputs and
    * submits jobs (so that waiting for the next input line never holds back a finished job's output),
    * at most 2 x jobsAtOnce ahead of what was printed.
    */
   private int consume(Pool pool, JobLog log, Iterator<Numbered> inputs, long total) throws IOException, InterruptedException {
-    BlockingQueue<Result> done = new java.util.concurrent.LinkedBlockingQueue<>();
+    BlockingQueue<JobResult> done = new java.util.concurrent.LinkedBlockingQueue<>();
     java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(2 * s.jobsAtOnce());
     java.util.concurrent.ConcurrentLinkedQueue<Long> order = new java.util.concurrent.ConcurrentLinkedQueue<>();
     Task<Numbered, Void> task = job -> {
-      Result r;
+      JobResult r;
       try {
-        r = runJob(job);
+        r = runner.run(job.seq(), job.inputs());
       } catch (InterruptedException e) {
-        r = new Result(job.seq(), job.inputs(), -1, 0, false, null, null, "stopped (--halt now)", 0, 0, "");
+        r = JobResult.failed(job.seq(), job.inputs(), "stopped (--halt now)");
       } catch (Throwable t) {
-        r = new Result(job.seq(), job.inputs(), -1, 0, false, null, null, String.valueOf(t), 0, 0, "");
+        r = JobResult.failed(job.seq(), job.inputs(), String.valueOf(t));
       }
       done.add(r);
       return null;
@@ -205,22 +171,22 @@ public final class ExecRun {
       } catch (RuntimeException e) {
         err.println("jpar exec: cannot read the inputs: " + e.getMessage());
       }
-      done.add(end(submitted));
+      done.add(JobResult.end(submitted));
     });
     int failed = 0;
     long succeeded = 0;
     long handled = 0;
     long expected = -1;
     int haltExit = -1;
-    Map<Long, Result> held = new java.util.HashMap<>(); // -k: finished, waiting for the ones before
+    Map<Long, JobResult> held = new java.util.HashMap<>(); // -k: finished, waiting for the ones before
     try {
       while (expected < 0 || handled < expected) {
-        Result r = done.take();
+        JobResult r = done.take();
         if (r.seq() < 0) {
           expected = -r.seq() - 1;
           continue;
         }
-        List<Result> ready = new ArrayList<>();
+        List<JobResult> ready = new ArrayList<>();
         if (s.keepOrder()) {
           held.put(r.seq(), r);
           for (Long head; (head = order.peek()) != null && held.containsKey(head); ) {
@@ -230,7 +196,7 @@ public final class ExecRun {
         } else {
           ready.add(r);
         }
-        for (Result x : ready) {
+        for (JobResult x : ready) {
           handled++;
           window.release();
           if (x.ok()) {
@@ -249,8 +215,8 @@ public final class ExecRun {
             if (s.halt().now()) {
               reader.interrupt();
               pool.terminate();
-              held.values().forEach(Result::close);
-              done.forEach(Result::close);
+              held.values().forEach(JobResult::close);
+              done.forEach(JobResult::close);
               return haltExit;
             }
           }
@@ -266,11 +232,11 @@ public final class ExecRun {
   }
 
   /** One finished job: its log line, then its output (so a log line means its output was printed). */
-  private void report(Result r, JobLog log) throws IOException {
+  private void report(JobResult r, JobLog log) throws IOException {
     try {
       if (s.results() != null) {
         try {
-          save(r);
+          ResultsFolder.save(s.results(), r);
         } catch (IOException e) {
           err.println("jpar exec: job " + r.seq() + ": cannot save its --results: " + e.getMessage());
         }
@@ -290,13 +256,6 @@ public final class ExecRun {
     }
   }
 
-  /** The processes of running jobs, so that a shutdown (SIGTERM, Ctrl-C) takes them along. */
-  private final java.util.Set<Process> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-  private void killAll() {
-    live.forEach(ExecRun::killTree);
-  }
-
   private Pool pool(ProgressListener progress) {
     var b = Pool.virtualThreads().name("jpar-exec").maxConcurrency(s.jobsAtOnce());
     if (progress != null) {
@@ -305,61 +264,8 @@ public final class ExecRun {
     return b.build();
   }
 
-  /**
-   * {@code --results DIR}: GNU parallel's layout, DIR/1/VALUE1/2/VALUE2/... holding {@code stdout},
-   * {@code stderr} and {@code seq}; a value's '/' is written %2F (and '%' %25) so that it stays one
-   * folder, and "." / ".." cannot climb.
-   */
-  private void save(Result r) throws IOException {
-    Path dir = s.results();
-    for (int i = 0; i < r.inputs().size(); i++) {
-      dir = dir.resolve(Integer.toString(i + 1)).resolve(folderName(r.inputs().get(i)));
-    }
-    java.nio.file.Files.createDirectories(dir);
-    try (var o = java.nio.file.Files.newOutputStream(dir.resolve("stdout"))) {
-      if (r.out() != null) {
-        r.out().copyTo(o, null);
-      }
-    }
-    try (var o = java.nio.file.Files.newOutputStream(dir.resolve("stderr"))) {
-      if (r.err() != null) {
-        r.err().copyTo(o, null);
-      }
-    }
-    java.nio.file.Files.writeString(dir.resolve("seq"), r.seq() + "\n");
-  }
-
-  /**
-   * An input as one folder name: '%' and '/' escaped (%25, %2F), "." and ".." and "" made harmless,
-   * and at most 200 bytes of UTF-8 (file systems count bytes): a longer one keeps its start and gets
-   * a hash of the whole, so that two long inputs sharing a start stay apart.
-   */
-  static String folderName(String input) {
-    String v = input.replace("%", "%25").replace("/", "%2F").replace("\0", "%00");
-    if (v.isEmpty() || v.equals(".") || v.equals("..")) {
-      v = v.replace(".", "%2E") + "%";
-    }
-    byte[] utf8 = v.getBytes(StandardCharsets.UTF_8);
-    if (utf8.length <= 200) {
-      return v;
-    }
-    StringBuilder kept = new StringBuilder();
-    int bytes = 0;
-    for (int i = 0; i < v.length(); ) {
-      int cp = v.codePointAt(i);
-      int len = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
-      if (bytes + len > 180) {
-        break;
-      }
-      kept.appendCodePoint(cp);
-      bytes += len;
-      i += Character.charCount(cp);
-    }
-    return kept + "%" + Integer.toHexString(input.hashCode());
-  }
-
-  private void print(Result r) throws IOException {
-    byte[] tag = tagBytes(r);
+  private void print(JobResult r) throws IOException {
+    byte[] tag = Template.tagBytes(s.tag(), r.inputs(), r.seq());
     if (r.out() != null) {
       r.out().copyTo(out, tag);
     }
@@ -370,149 +276,4 @@ public final class ExecRun {
     }
   }
 
-  private byte[] tagBytes(Result r) {
-    if (s.tag() == null) {
-      return null;
-    }
-    return (Template.substitute(s.tag(), r.inputs(), r.seq(), 0, false) + "\t").getBytes(StandardCharsets.UTF_8);
-  }
-
-  /** One job: up to {@code retries} attempts, each with its timeout; runs on a pool thread. */
-  private Result runJob(Numbered job) throws IOException, InterruptedException {
-    long seq = job.seq();
-    List<String> inputs = job.inputs();
-    if (stopStarting) {
-      return new Result(seq, inputs, 0, 0, true, null, null, null, 0, 0, "");
-    }
-    Integer slot = slots.take();
-    try {
-      Result last = null;
-      for (int attempt = 1; attempt <= s.retries(); attempt++) {
-        if (last != null) {
-          last.close();
-        }
-        last = attempt(seq, inputs, slot);
-        if (last.ok()) {
-          break;
-        }
-      }
-      return last;
-    } finally {
-      slots.add(slot);
-    }
-  }
-
-  private Result attempt(long seq, List<String> inputs, int slot) throws IOException, InterruptedException {
-    List<String> argv = template.argv(inputs, seq, slot, s.fill());
-    String command = template.display(inputs, seq, slot, s.fill());
-    double start = System.currentTimeMillis() / 1000.0;
-    long t0 = System.nanoTime();
-    Spool stdout = new Spool();
-    Spool stderr = new Spool();
-    Process p;
-    try {
-      p = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-    } catch (IOException e) {
-      String why = "cannot run '" + argv.get(0) + "': " + (e.getMessage() == null ? e : e.getMessage());
-      return new Result(seq, inputs, 127, 0, false, stdout, stderr, why, start, 0, command);
-    }
-    live.add(p);
-    String[] pumpError = new String[2];
-    Thread errReader = Thread.ofVirtual().start(() -> pumpError[1] = pump(p.getErrorStream(), stderr, s.lineBuffer() ? err : null, inputs, seq));
-    Thread outReader = Thread.ofVirtual().start(() -> pumpError[0] = pump(p.getInputStream(), stdout, s.lineBuffer() ? out : null, inputs, seq));
-    boolean timedOut = false;
-    Duration limit = limit();
-    try {
-      if (limit == null) {
-        p.waitFor();
-        outReader.join();
-        errReader.join();
-      } else {
-        long deadline = System.nanoTime() + limit.toNanos();
-        // The limit covers the output too: a child that outlives the job can keep its pipes open.
-        timedOut = !p.waitFor(limit.toNanos(), TimeUnit.NANOSECONDS)
-            || !outReader.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))
-            || !errReader.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-        if (timedOut) {
-          killTree(p);
-          outReader.join(Duration.ofSeconds(1)); // what was written so far; a pipe held elsewhere is given up
-          errReader.join(Duration.ofSeconds(1));
-        }
-      }
-    } catch (InterruptedException e) {
-      killTree(p); // --halt now, or the caller gave up: the job's processes go with it
-      stdout.close();
-      stderr.close();
-      throw e;
-    } finally {
-      live.remove(p);
-    }
-    int code = timedOut ? -1 : p.waitFor();
-    double runtime = (System.nanoTime() - t0) / 1e9;
-    int signal = timedOut ? 9 : code > 128 && code < 128 + 65 ? code - 128 : 0;
-    // Java reports a process killed by signal n as 128 + n, the shell's convention; it cannot tell
-    // that from exit(128 + n). The log shows both columns, as GNU parallel's does.
-    if (code == 0 && !timedOut) {
-      synchronized (runtimes) {
-        runtimes.add(System.nanoTime() - t0);
-      }
-    }
-    String error = timedOut ? "timed out after " + limit.toMillis() + " ms; its processes were killed"
-        : pumpError[0] != null ? pumpError[0] : pumpError[1];
-    return new Result(seq, inputs, code, signal, false, stdout, stderr, error, start, runtime, command);
-  }
-
-  /** This attempt's time limit: --timeout SECS, or N% of the median so far (none before three jobs are done). */
-  private Duration limit() {
-    if (s.timeoutPercent() <= 0) {
-      return s.timeout();
-    }
-    synchronized (runtimes) {
-      if (runtimes.size() < 3) {
-        return null;
-      }
-      List<Long> sorted = new ArrayList<>(runtimes);
-      sorted.sort(null);
-      return Duration.ofNanos(sorted.get(sorted.size() / 2) * s.timeoutPercent() / 100);
-    }
-  }
-
-  /**
-   * Reads one of a job's streams to its spool, or with --line-buffer line by line to {@code live} (and
-   * to the spool too when --results keeps it). Returns why its output is incomplete, or null.
-   */
-  private String pump(InputStream in, Spool spool, PrintStream live, List<String> inputs, long seq) {
-    try (in) {
-      if (live == null) {
-        spool.drain(in);
-        return null;
-      }
-      byte[] tag = s.tag() == null ? null
-          : (Template.substitute(s.tag(), inputs, seq, 0, false) + "\t").getBytes(StandardCharsets.UTF_8);
-      var reader = new java.io.BufferedReader(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
-      for (String line; (line = reader.readLine()) != null; ) {
-        byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
-        synchronized (out) { // one whole line at a time, never interleaved within a line
-          if (tag != null) {
-            live.write(tag);
-          }
-          live.write(bytes);
-          live.flush();
-        }
-        if (s.results() != null) {
-          spool.write(bytes, bytes.length);
-        }
-      }
-      return null;
-    } catch (IOException e) {
-      // A pipe closed by a kill is expected; a spool that cannot be written (a full disk) is not.
-      return spool.failure() == null ? null : "its output could not be kept: " + spool.failure();
-    }
-  }
-
-  /** Kills the job's process and everything it started, children first (found while the parent lives). */
-  static void killTree(Process p) {
-    p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
-    p.destroyForcibly();
-  }
 }

@@ -235,6 +235,12 @@ public final class Template {
     return sb.toString();
   }
 
+  /** The --tag / --tagstring prefix of a job's output lines (with its tab), or null without one. */
+  static byte[] tagBytes(String tag, List<String> inputs, long seq) {
+    return tag == null ? null
+        : (substitute(tag, inputs, seq, 0, false) + "\t").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   private static String modify(String v, String modifier) {
     if (modifier == null) {
       return v;

@@ -60,8 +60,6 @@ final class Inputs {
    * delimiter ({@code -d}); an empty last record is no input.
    */
   record Reading(String delimiter) {
-    static final Reading LINES = new Reading(null);
-
     List<String> file(String name) throws IOException {
       if (name.equals("-")) {
         return read(System.in);

@@ -80,17 +80,17 @@ final class NettyTransport implements Transport {
     Channel reused = takeIdle(origin);
     if (reused != null) {
       try {
-        return exchange(reused, true, uri, headers, timeout, bodyFile);
+        return exchange(reused, true, origin, uri, headers, timeout, bodyFile);
       } catch (StaleConnection e) {
         // The server closed a kept-alive connection before it saw the request: safe to send again.
       }
     }
-    return exchange(connect(uri, origin), false, uri, headers, timeout, bodyFile);
+    return exchange(connect(uri, origin), false, origin, uri, headers, timeout, bodyFile);
   }
 
-  private Reply exchange(Channel ch, boolean reused, URI uri, Map<String, String> headers, Duration timeout, Path bodyFile)
-      throws IOException, InterruptedException {
-    Exchange ex = new Exchange(origin(uri), reused, timeout.toNanos(), bodyFile);
+  private Reply exchange(Channel ch, boolean reused, String origin, URI uri, Map<String, String> headers, Duration timeout,
+      Path bodyFile) throws IOException, InterruptedException {
+    Exchange ex = new Exchange(origin, reused, timeout.toNanos(), bodyFile);
     DefaultFullHttpRequest request = request(uri, headers);
     // Everything about the exchange happens on the event loop, the channel's one owner: installing it
     // as the connection's current exchange, arming its timer, writing. (Set from the caller's thread,

@@ -41,7 +41,7 @@ public record Advice(List<Trial> trials, Trial best, String explanation) {
   /**
    * One configuration and how the sample ran on it.
    *
-   * @param backend "platform threads", "virtual threads" or "worker processes"
+   * @param backend the machinery the trial ran on
    * @param workers threads, concurrency or worker JVMs
    * @param tasks inputs in the sample
    * @param completed how many finished before the trial ended (fewer when it was cut short as hopeless)
@@ -49,7 +49,7 @@ public record Advice(List<Trial> trials, Trial best, String explanation) {
    * @param cpuCores CPU time used over wall time, in cores (worker JVMs included)
    * @param failures tasks that failed
    */
-  public record Trial(String backend, int workers, int tasks, int completed, Duration elapsed, double cpuCores,
+  public record Trial(BackendKind backend, int workers, int tasks, int completed, Duration elapsed, double cpuCores,
       long failures) {
     public double tasksPerSecond() {
       return completed / Math.max(1e-9, elapsed.toNanos() / 1e9);
@@ -63,16 +63,15 @@ public record Advice(List<Trial> trials, Trial best, String explanation) {
     /** A new pool of this configuration. */
     public Pool newPool() {
       return switch (backend) {
-        case "platform threads" -> Pool.threads().workers(workers).build();
-        case "virtual threads" -> Pool.virtualThreads().maxConcurrency(workers).build();
-        case "worker processes" -> Pool.processes().workers(workers).build();
-        default -> throw new IllegalStateException("unknown backend " + backend);
+        case PLATFORM_THREADS -> Pool.threads().workers(workers).build();
+        case VIRTUAL_THREADS -> Pool.virtualThreads().maxConcurrency(workers).build();
+        case WORKER_PROCESSES -> Pool.processes().workers(workers).build();
       };
     }
 
     @Override
     public String toString() {
-      return backend + " x " + workers;
+      return backend.label() + " x " + workers;
     }
   }
 
@@ -92,13 +91,13 @@ public record Advice(List<Trial> trials, Trial best, String explanation) {
     double top = trials.stream().mapToDouble(Trial::tasksPerSecond).max().orElse(0);
     return trials.stream()
         .filter(t -> t.tasksPerSecond() >= (1 - WITHIN) * top)
-        .min(Comparator.comparingInt(Trial::workers).thenComparing(t -> t.backend().startsWith("worker")))
+        .min(Comparator.comparingInt(Trial::workers).thenComparing(t -> t.backend() == BackendKind.WORKER_PROCESSES))
         .orElseThrow();
   }
 
   static String explain(List<Trial> trials, Trial best) {
     int cores = Runtime.getRuntime().availableProcessors();
-    Trial single = trials.stream().filter(t -> t.workers() == 1 && t.backend().equals("platform threads")).findFirst()
+    Trial single = trials.stream().filter(t -> t.workers() == 1 && t.backend() == BackendKind.PLATFORM_THREADS).findFirst()
         .orElse(null);
     StringBuilder s = new StringBuilder();
     s.append(String.format(Locale.ROOT, "Best: %s, %.1f tasks/s", best, best.tasksPerSecond()));
@@ -132,8 +131,8 @@ public record Advice(List<Trial> trials, Trial best, String explanation) {
   }
 
   /** Throughput against workers, one curve per backend, in the order of {@link #trials}: for a chart. */
-  public Map<String, List<Trial>> curves() {
-    Map<String, List<Trial>> curves = new LinkedHashMap<>();
+  public Map<BackendKind, List<Trial>> curves() {
+    Map<BackendKind, List<Trial>> curves = new LinkedHashMap<>();
     for (Trial t : trials) {
       curves.computeIfAbsent(t.backend(), b -> new ArrayList<>()).add(t);
     }
@@ -146,7 +145,7 @@ public record Advice(List<Trial> trials, Trial best, String explanation) {
     StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%-18s %8s %10s %12s %10s %8s%n", "backend", "workers",
         "seconds", "tasks/s", "CPU cores", "failed"));
     for (Trial t : trials) {
-      s.append(String.format(Locale.ROOT, "%-18s %8d %9.3f%s %12.1f %10.2f %8d%s%n", t.backend(), t.workers(),
+      s.append(String.format(Locale.ROOT, "%-18s %8d %9.3f%s %12.1f %10.2f %8d%s%n", t.backend().label(), t.workers(),
           t.elapsed().toNanos() / 1e9, t.complete() ? " " : "*", t.tasksPerSecond(), t.cpuCores(), t.failures(),
           t == best ? "   <- best" : ""));
     }

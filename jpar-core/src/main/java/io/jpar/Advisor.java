@@ -110,7 +110,7 @@ public final class Advisor {
     }
     List<Trial> trials = new ArrayList<>();
     for (int n : sizes(List.of(1, cores, 2 * cores, 4 * cores), sample.size())) {
-      trials.add(run(task, sample, "platform threads", n, trials));
+      trials.add(run(task, sample, BackendKind.PLATFORM_THREADS, n, trials));
     }
     Set<Integer> virtualSizes = new LinkedHashSet<>();
     for (int n = cores; n < Math.min(sample.size(), maxConcurrency); n *= 4) {
@@ -118,11 +118,11 @@ public final class Advisor {
     }
     virtualSizes.add(Math.min(sample.size(), maxConcurrency));
     for (int n : virtualSizes) {
-      trials.add(run(task, sample, "virtual threads", n, trials));
+      trials.add(run(task, sample, BackendKind.VIRTUAL_THREADS, n, trials));
     }
     if (processes && serializable(task)) {
       for (int n : sizes(List.of(1, cores), sample.size())) {
-        trials.add(run(task, sample, "worker processes", n, trials));
+        trials.add(run(task, sample, BackendKind.WORKER_PROCESSES, n, trials));
       }
     }
     return Advice.of(trials);
@@ -132,15 +132,15 @@ public final class Advisor {
     return wanted.stream().map(n -> Math.min(n, sampleSize)).distinct().toList();
   }
 
-  private <I> Trial run(Task<? super I, ?> task, List<? extends I> sample, String backend, int n, List<Trial> before) {
+  private <I> Trial run(Task<? super I, ?> task, List<? extends I> sample, BackendKind backend, int n, List<Trial> before) {
     double bestSeconds = before.stream().filter(Trial::complete).mapToDouble(t -> t.elapsed().toNanos() / 1e9).min()
         .orElse(Double.MAX_VALUE);
     long limitNanos = (long) Math.min(trialLimit.toNanos(), Math.max(1e9, 3 * bestSeconds * 1e9));
     AtomicReference<Progress> progress = new AtomicReference<>();
     Pool pool = switch (backend) {
-      case "platform threads" -> Pool.threads().workers(n).onProgress(progress::set).build();
-      case "virtual threads" -> Pool.virtualThreads().maxConcurrency(n).onProgress(progress::set).build();
-      default -> Pool.processes().workers(n).classPath(workerClassPath.toArray(Path[]::new))
+      case PLATFORM_THREADS -> Pool.threads().workers(n).onProgress(progress::set).build();
+      case VIRTUAL_THREADS -> Pool.virtualThreads().maxConcurrency(n).onProgress(progress::set).build();
+      case WORKER_PROCESSES -> Pool.processes().workers(n).classPath(workerClassPath.toArray(Path[]::new))
           .onProgress(progress::set).build();
     };
     long cpu0 = TaskStats.processCpuNanos();
@@ -157,12 +157,12 @@ public final class Advisor {
     } catch (InterruptedException e) {
       pool.terminate();
       Thread.currentThread().interrupt();
-      throw new JparException("interrupted while measuring " + backend + " x " + n, e);
+      throw new JparException("interrupted while measuring " + backend.label() + " x " + n, e);
     }
     long elapsed = System.nanoTime() - t0;
     Plan plan = pool.plan();
     pool.close();
-    long cpu = backend.equals("worker processes")
+    long cpu = backend == BackendKind.WORKER_PROCESSES
         ? plan.meanCpu().toNanos() * plan.tasksMeasured()
         : TaskStats.processCpuNanos() - cpu0;
     int completed = last == null ? 0 : (int) Math.min(sample.size(), last.done());

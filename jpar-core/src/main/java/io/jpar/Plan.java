@@ -18,7 +18,7 @@ import java.util.Locale;
  *
  * <p>Thread safety: immutable.
  *
- * @param backend "platform threads", "virtual threads" or "worker processes"
+ * @param backend the machinery the tasks run on
  * @param workers how many tasks run at once
  * @param chunkSize inputs handed over at once (the latest learned value)
  * @param tasksMeasured how many tasks the figures come from (a sample of those run)
@@ -32,7 +32,7 @@ import java.util.Locale;
  *     caused it; empty for a fixed pool
  * @since 0.1
  */
-public record Plan(String backend, int workers, int chunkSize, long tasksMeasured, Duration meanWall, Duration meanCpu,
+public record Plan(BackendKind backend, int workers, int chunkSize, long tasksMeasured, Duration meanWall, Duration meanCpu,
     long failures, long meanAllocatedBytes, String explanation, List<String> history) {
 
   public Plan {
@@ -48,7 +48,7 @@ public record Plan(String backend, int workers, int chunkSize, long tasksMeasure
   public String toString() {
     StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
         "%s x %d, chunk %d; %d tasks measured: wall %s, CPU %s (%.0f%%)%s, %d failed%n%s",
-        backend, workers, chunkSize, tasksMeasured, meanWall, meanCpu, 100 * (Double.isNaN(cpuShare()) ? 0 : cpuShare()),
+        backend.label(), workers, chunkSize, tasksMeasured, meanWall, meanCpu, 100 * (Double.isNaN(cpuShare()) ? 0 : cpuShare()),
         meanAllocatedBytes < 0 ? "" : ", " + meanAllocatedBytes + " bytes allocated", failures, explanation));
     for (String h : history) {
       s.append(System.lineSeparator()).append("  - ").append(h);

@@ -22,26 +22,26 @@ class AdvisorTest {
   @Test
   void waitingWorkIsBestOnManyVirtualThreads() {
     Advice advice = Advisor.create().measure(Tasks::sleepMillis, times(64, 20));
-    assertThat(advice.best().backend()).as(advice.toString()).isEqualTo("virtual threads");
+    assertThat(advice.best().backend()).as(advice.toString()).isEqualTo(BackendKind.VIRTUAL_THREADS);
     assertThat(advice.best().workers()).as(advice.toString()).isGreaterThanOrEqualTo(32);
     assertThat(advice.trials()).extracting(Advice.Trial::backend)
-        .contains("platform threads", "virtual threads", "worker processes");
+        .contains(BackendKind.PLATFORM_THREADS, BackendKind.VIRTUAL_THREADS, BackendKind.WORKER_PROCESSES);
     assertThat(advice.explanation()).contains("waiting work");
     // The one-thread trial ran 64 x 20 ms one after the other.
     Advice.Trial single = advice.trials().get(0);
     assertThat(single.workers()).isEqualTo(1);
     assertThat(single.complete()).isTrue();
     assertThat(single.elapsed()).isGreaterThanOrEqualTo(Duration.ofMillis(64 * 20));
-    assertThat(advice.curves().keySet()).containsExactly("platform threads", "virtual threads", "worker processes");
+    assertThat(advice.curves().keySet()).containsExactly(BackendKind.PLATFORM_THREADS, BackendKind.VIRTUAL_THREADS, BackendKind.WORKER_PROCESSES);
   }
 
   @Test
   void computingWorkIsBestOnOneThreadPerCore() {
     Advice advice = Advisor.builder().processes(false).build().measure(Tasks::burn, times(48, 10));
     assertThat(advice.best().workers()).as(advice.toString()).isEqualTo(CORES);
-    assertThat(advice.best().backend()).isEqualTo("platform threads");
+    assertThat(advice.best().backend()).isEqualTo(BackendKind.PLATFORM_THREADS);
     assertThat(advice.explanation()).contains("computing work");
-    assertThat(advice.trials()).noneMatch(t -> t.backend().equals("worker processes"));
+    assertThat(advice.trials()).noneMatch(t -> t.backend() == BackendKind.WORKER_PROCESSES);
   }
 
   @Test
@@ -64,10 +64,10 @@ class AdvisorTest {
   void adviceFromOutsideTrialsPicksTheFewestWorkersWithinTenPercent() {
     Duration s = Duration.ofSeconds(1);
     Advice advice = Advice.of(List.of(
-        new Advice.Trial("platform threads", 2, 100, 100, s, 1.9, 0),
-        new Advice.Trial("virtual threads", 64, 103, 103, s, 1.9, 0),
-        new Advice.Trial("worker processes", 2, 50, 50, s, 1.9, 0)));
-    assertThat(advice.best().backend()).isEqualTo("platform threads");
+        new Advice.Trial(BackendKind.PLATFORM_THREADS, 2, 100, 100, s, 1.9, 0),
+        new Advice.Trial(BackendKind.VIRTUAL_THREADS, 64, 103, 103, s, 1.9, 0),
+        new Advice.Trial(BackendKind.WORKER_PROCESSES, 2, 50, 50, s, 1.9, 0)));
+    assertThat(advice.best().backend()).isEqualTo(BackendKind.PLATFORM_THREADS);
     assertThat(advice.toString()).contains("<- best");
   }
 }

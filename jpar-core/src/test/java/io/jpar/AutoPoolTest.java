@@ -44,7 +44,7 @@ class AutoPoolTest {
       long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
       Plan plan = pool.plan();
       assertThat(out).hasSize(2_000);
-      assertThat(plan.backend()).as(plan.toString()).isEqualTo("virtual threads");
+      assertThat(plan.backend()).as(plan.toString()).isEqualTo(BackendKind.VIRTUAL_THREADS);
       assertThat(plan.workers()).as(plan.toString()).isGreaterThan(10 * CORES);
       assertThat(plan.cpuShare()).as(plan.toString()).isLessThan(0.2);
       assertThat(plan.history()).as(plan.toString()).anyMatch(h -> h.contains("waiting work"));
@@ -58,7 +58,7 @@ class AutoPoolTest {
     try (Pool pool = Pool.auto().build()) {
       pool.map(Tasks::burn, times(200, 2));
       Plan plan = pool.plan();
-      assertThat(plan.backend()).as(plan.toString()).isEqualTo("platform threads");
+      assertThat(plan.backend()).as(plan.toString()).isEqualTo(BackendKind.PLATFORM_THREADS);
       assertThat(plan.workers()).isEqualTo(CORES);
       assertThat(plan.cpuShare()).as(plan.toString()).isGreaterThan(0.5);
       assertThat(plan.meanAllocatedBytes()).isGreaterThanOrEqualTo(0);
@@ -76,7 +76,7 @@ class AutoPoolTest {
       assertThat(plan.tasksMeasured()).isBetween(1L, 600L);
       assertThat((double) plan.meanWall().toNanos()).as(plan.toString()).isBetween(0.8 * ownMean, 1.25 * ownMean);
       assertThat(plan.meanCpu()).isLessThan(plan.meanWall());
-      assertThat(plan.toString()).contains(plan.backend()).contains(Long.toString(plan.tasksMeasured()));
+      assertThat(plan.toString()).contains(plan.backend().label()).contains(Long.toString(plan.tasksMeasured()));
     }
   }
 
@@ -90,7 +90,7 @@ class AutoPoolTest {
       assertThat(out).isEqualTo(inputs);
       assertThat(plan.history()).as(plan.toString()).anyMatch(h -> h.contains("-> waiting work"));
       assertThat(plan.history()).as(plan.toString()).anyMatch(h -> h.contains("-> computing work"));
-      assertThat(plan.backend()).as(plan.toString()).isEqualTo("platform threads");
+      assertThat(plan.backend()).as(plan.toString()).isEqualTo(BackendKind.PLATFORM_THREADS);
     }
   }
 
@@ -113,7 +113,7 @@ class AutoPoolTest {
       List<Outcome<Integer>> crashed = pool.mapOutcomes(Faults::exitOn13, List.of(12, 13, 14));
       assertThat(pids).hasSize(500).doesNotContain(me);
       assertThat(RAN_HERE.get()).isZero();
-      assertThat(pool.plan().backend()).isEqualTo("worker processes");
+      assertThat(pool.plan().backend()).isEqualTo(BackendKind.WORKER_PROCESSES);
       assertThat(crashed.get(0).orElseThrow()).isEqualTo(144);
       assertThat(((Outcome.Failure<Integer>) crashed.get(1)).error()).hasCauseInstanceOf(WorkerCrashedException.class);
       assertThat(crashed.get(2).orElseThrow()).isEqualTo(196);
@@ -136,7 +136,7 @@ class AutoPoolTest {
       List<String> out = pool.map(Tasks::sleepMillis, times(300, 20));
       Plan plan = pool.plan();
       assertThat(out).hasSize(300);
-      assertThat(plan.backend()).isEqualTo("worker processes");
+      assertThat(plan.backend()).isEqualTo(BackendKind.WORKER_PROCESSES);
       assertThat(plan.workers()).as(plan.toString()).isEqualTo(4);
       assertThat(plan.history()).as(plan.toString()).anyMatch(h -> h.contains("-> 4 workers"));
     }

@@ -20,7 +20,7 @@ class PlanTest {
   void beforeAnyTaskThePlanSaysNothingIsMeasured() {
     try (Pool pool = Pool.threads().workers(3).build()) {
       Plan plan = pool.plan();
-      assertThat(plan.backend()).isEqualTo("platform threads");
+      assertThat(plan.backend()).isEqualTo(BackendKind.PLATFORM_THREADS);
       assertThat(plan.workers()).isEqualTo(3);
       assertThat(plan.tasksMeasured()).isZero();
       assertThat(plan.explanation()).contains("nothing is measured");
@@ -46,7 +46,7 @@ class PlanTest {
     try (Pool pool = Pool.virtualThreads().maxConcurrency(100).build()) {
       pool.map(Tasks::sleepMillis, times(200, 50));
       Plan plan = pool.plan();
-      assertThat(plan.backend()).isEqualTo("virtual threads");
+      assertThat(plan.backend()).isEqualTo(BackendKind.VIRTUAL_THREADS);
       assertThat(plan.tasksMeasured()).isBetween(64L, 200L); // the first 64, then a random sample
       assertThat(plan.meanWall().toMillis()).isGreaterThanOrEqualTo(50);
       assertThat(plan.cpuShare()).isLessThan(0.3);
@@ -61,7 +61,7 @@ class PlanTest {
       assertThat(out).allMatch(Outcome::isSuccess);
       pool.submit(Tasks::failOn13, 13).outcome();
       Plan plan = pool.plan();
-      assertThat(plan.backend()).isEqualTo("worker processes");
+      assertThat(plan.backend()).isEqualTo(BackendKind.WORKER_PROCESSES);
       assertThat(plan.tasksMeasured()).isGreaterThanOrEqualTo(6);
       assertThat(plan.cpuShare()).isGreaterThan(0.5);
       assertThat(plan.failures()).as(plan.toString()).isEqualTo(1);

@@ -177,7 +177,7 @@ public final class AutoBench {
     System.err.printf(Locale.ROOT, "%s: %s runs %s; auto runs %s%n%s%n", name, baseline, Arrays.toString(fixed),
         Arrays.toString(auto), plan);
     System.out.printf(Locale.ROOT, "| %s | %,d | %s | %s %.2f s | %.2f s | **%.2fx** | %s x %d |%n", name, tasks, sweepBest,
-        baseline, median(fixed), median(auto), median(auto) / median(fixed), plan.backend(), plan.workers());
+        baseline, median(fixed), median(auto), median(auto) / median(fixed), plan.backend().label(), plan.workers());
     System.out.flush();
   }
 

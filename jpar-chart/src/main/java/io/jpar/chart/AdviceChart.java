@@ -49,11 +49,11 @@ public final class AdviceChart {
     chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
     chart.getStyler().setMarkerSize(8);
     chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
-    for (Map.Entry<String, List<Trial>> curve : advice.curves().entrySet()) {
+    for (Map.Entry<io.jpar.BackendKind, List<Trial>> curve : advice.curves().entrySet()) {
       List<Trial> trials = curve.getValue();
       double[] x = trials.stream().mapToDouble(Trial::workers).toArray();
       double[] y = trials.stream().mapToDouble(Trial::tasksPerSecond).toArray();
-      chart.addSeries(curve.getKey(), x, y);
+      chart.addSeries(curve.getKey().label(), x, y);
     }
     Trial best = advice.best();
     chart.addSeries("best", new double[] {best.workers()}, new double[] {best.tasksPerSecond()})

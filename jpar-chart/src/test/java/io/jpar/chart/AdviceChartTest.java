@@ -1,5 +1,6 @@
 package io.jpar.chart;
 
+import io.jpar.BackendKind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jpar.Advice;
@@ -17,10 +18,10 @@ class AdviceChartTest {
   void writesAPngWithOneLinePerBackendAndTheBestMarked(@TempDir Path dir) throws Exception {
     Duration s = Duration.ofSeconds(1);
     Advice advice = Advice.of(List.of(
-        new Trial("platform threads", 1, 100, 100, s, 0.1, 0),
-        new Trial("platform threads", 2, 200, 200, s, 0.2, 0),
-        new Trial("virtual threads", 2, 200, 200, s, 0.2, 0),
-        new Trial("virtual threads", 64, 5000, 5000, s, 0.9, 0)));
+        new Trial(BackendKind.PLATFORM_THREADS, 1, 100, 100, s, 0.1, 0),
+        new Trial(BackendKind.PLATFORM_THREADS, 2, 200, 200, s, 0.2, 0),
+        new Trial(BackendKind.VIRTUAL_THREADS, 2, 200, 200, s, 0.2, 0),
+        new Trial(BackendKind.VIRTUAL_THREADS, 64, 5000, 5000, s, 0.9, 0)));
     Path png = dir.resolve("out/speedup.png");
     AdviceChart.writePng(advice, png);
     BufferedImage image = ImageIO.read(png.toFile());

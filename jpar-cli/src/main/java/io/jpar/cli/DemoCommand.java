@@ -2,6 +2,7 @@ package io.jpar.cli;
 
 import com.sun.net.httpserver.HttpServer;
 import io.jpar.Advice;
+import io.jpar.BackendKind;
 import io.jpar.Outcome;
 import io.jpar.Pool;
 import io.jpar.Task;
@@ -111,9 +112,9 @@ final class DemoCommand implements Callable<Integer> {
       autoPlans.add("CSV: " + pool.plan().explanation());
     }
     int n = slices.size();
-    return List.of(new Row(seq, seq, Kind.COMPUTE, "platform threads", 1, n),
-        new Row(threads, seq, Kind.COMPUTE, "platform threads", cores, n),
-        new Row(procs, seq, Kind.COMPUTE, "worker processes", cores, n), new Row(auto, seq, Kind.COMPUTE, "auto", 0, n));
+    return List.of(new Row(seq, seq, Kind.COMPUTE, BackendKind.PLATFORM_THREADS, 1, n),
+        new Row(threads, seq, Kind.COMPUTE, BackendKind.PLATFORM_THREADS, cores, n),
+        new Row(procs, seq, Kind.COMPUTE, BackendKind.WORKER_PROCESSES, cores, n), new Row(auto, seq, Kind.COMPUTE, null, 0, n));
   }
 
   private List<Row> fetchRuns(HttpServer server) {
@@ -135,8 +136,8 @@ final class DemoCommand implements Callable<Integer> {
       auto = Measurement.of(fetches + " HTTP calls, Pool.auto()", () -> check(pool.map(get, uris)));
       autoPlans.add("HTTP: " + pool.plan().explanation());
     }
-    return List.of(new Row(small, small, Kind.WAIT, "platform threads", SMALL_POOL, fetches),
-        new Row(virtual, small, Kind.WAIT, "virtual threads", fetches, fetches), new Row(auto, small, Kind.WAIT, "auto", 0, fetches));
+    return List.of(new Row(small, small, Kind.WAIT, BackendKind.PLATFORM_THREADS, SMALL_POOL, fetches),
+        new Row(virtual, small, Kind.WAIT, BackendKind.VIRTUAL_THREADS, fetches, fetches), new Row(auto, small, Kind.WAIT, null, 0, fetches));
   }
 
   private static void check(List<FetchResult> results) {
@@ -220,10 +221,13 @@ final class DemoCommand implements Callable<Integer> {
 
   enum Kind { COMPUTE, WAIT }
 
-  /** One line of the table: a measurement, its baseline, what kind of work it is, and on what it ran. */
-  record Row(Measurement m, Measurement baseline, Kind kind, String backend, int workers, int tasks) {
+  /**
+   * One line of the table: a measurement, its baseline, what kind of work it is, and on what it ran
+   * ({@code backend} is null for Pool.auto(), which chooses).
+   */
+  record Row(Measurement m, Measurement baseline, Kind kind, BackendKind backend, int workers, int tasks) {
     boolean auto() {
-      return backend.equals("auto");
+      return backend == null;
     }
 
     double speedUp() {

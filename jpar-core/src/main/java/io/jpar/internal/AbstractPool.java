@@ -1,5 +1,6 @@
 package io.jpar.internal;
 
+import io.jpar.BackendKind;
 import io.jpar.Outcome;
 import io.jpar.Pool;
 import io.jpar.Task;
@@ -52,8 +53,8 @@ public abstract class AbstractPool implements Pool {
   /** Cancels queued jobs, stops running ones and releases the machinery. Blocks until done. */
   protected abstract void shutdownNow();
 
-  /** "platform threads", "virtual threads" or "worker processes". */
-  protected abstract String backendName();
+  /** The machinery this pool runs on. */
+  protected abstract BackendKind backendName();
 
   /** The chunk size last used, for {@link #plan()}. */
   protected int lastChunkSize() {

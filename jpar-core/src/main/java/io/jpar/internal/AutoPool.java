@@ -6,7 +6,7 @@ import io.jpar.internal.auto.Meter;
 import io.jpar.internal.auto.Planner;
 import io.jpar.internal.auto.Planner.Choice;
 import io.jpar.internal.auto.Planner.Figures;
-import io.jpar.internal.auto.Planner.Kind;
+import io.jpar.BackendKind;
 import io.jpar.internal.process.ProcessPool;
 import io.jpar.internal.process.ProcessSettings;
 import io.jpar.internal.process.wire.JavaSerializationCodec;
@@ -147,9 +147,9 @@ public final class AutoPool extends AbstractPool {
     Choice c = choice;
     long own = switch (c.kind()) {
       // Chunks queued behind platform threads are taken back on a switch, so their window can be deep.
-      case PLATFORM -> 64L * c.concurrency() * chunk;
-      case VIRTUAL -> c.concurrency();
-      case PROCESSES -> (2L * c.concurrency() + 2) * chunk;
+      case PLATFORM_THREADS -> 64L * c.concurrency() * chunk;
+      case VIRTUAL_THREADS -> c.concurrency();
+      case WORKER_PROCESSES -> (2L * c.concurrency() + 2) * chunk;
     };
     return Math.min(super.windowLimit(windowChunks, chunk), own);
   }
@@ -165,8 +165,8 @@ public final class AutoPool extends AbstractPool {
   }
 
   @Override
-  protected String backendName() {
-    return choice.kind().label();
+  protected BackendKind backendName() {
+    return choice.kind();
   }
 
   // ---- re-planning ----
@@ -246,7 +246,7 @@ public final class AutoPool extends AbstractPool {
       history.remove(1);
     }
     history.add(String.format(Locale.ROOT, "%.2f s: %s", elapsedSeconds(), reason));
-    if (next.kind() == Kind.PROCESSES && next.concurrency() != previous.concurrency()) {
+    if (next.kind() == BackendKind.WORKER_PROCESSES && next.concurrency() != previous.concurrency()) {
       resizeWorkers(next);
       return; // switches when the new workers are ready
     }
@@ -323,12 +323,16 @@ public final class AutoPool extends AbstractPool {
   }
 
   private AbstractPool backendFor(Choice c) {
-    Settings common = new Settings(settings.name() + "-" + c.kind().name().toLowerCase(Locale.ROOT),
-        c.kind() == Kind.VIRTUAL ? maxConcurrency : c.concurrency(), settings.taskTimeout(), null);
+    Settings common = new Settings(settings.name() + "-" + switch (c.kind()) {
+      case PLATFORM_THREADS -> "platform";
+      case VIRTUAL_THREADS -> "virtual";
+      case WORKER_PROCESSES -> "processes";
+    },
+        c.kind() == BackendKind.VIRTUAL_THREADS ? maxConcurrency : c.concurrency(), settings.taskTimeout(), null);
     AbstractPool pool = switch (c.kind()) {
-      case PLATFORM -> platform != null ? platform : (platform = ThreadPool.platform(common));
-      case VIRTUAL -> virtual != null ? virtual : (virtual = ThreadPool.virtual(common));
-      case PROCESSES -> ProcessPool.start(new ProcessSettings(common, null, List.of(), Map.of(), null, null, 0, 0, 0,
+      case PLATFORM_THREADS -> platform != null ? platform : (platform = ThreadPool.platform(common));
+      case VIRTUAL_THREADS -> virtual != null ? virtual : (virtual = ThreadPool.virtual(common));
+      case WORKER_PROCESSES -> ProcessPool.start(new ProcessSettings(common, null, List.of(), Map.of(), null, null, 0, 0, 0,
           JavaSerializationCodec.class, "", List.of()));
     };
     if (!backends.contains(pool)) {
@@ -349,7 +353,7 @@ public final class AutoPool extends AbstractPool {
       long wall;
       double share;
       long alloc = -1;
-      if (c.kind() == Kind.PROCESSES) {
+      if (c.kind() == BackendKind.WORKER_PROCESSES) {
         long[] w = current.stats.totals();
         long[] w0 = choiceSpan.workers;
         n = w[0] - w0[0];
@@ -364,7 +368,7 @@ public final class AutoPool extends AbstractPool {
         alloc = m.meanAlloc();
       }
       long cpu = Math.round(wall * Math.min(1, share));
-      return new Plan(c.kind().label(), c.concurrency(), current.lastChunkSize(), n, Duration.ofNanos(wall),
+      return new Plan(c.kind(), c.concurrency(), current.lastChunkSize(), n, Duration.ofNanos(wall),
           Duration.ofNanos(cpu), failures, alloc, explain(c, n, wall, share), history);
     } finally {
       lock.unlock();
@@ -373,11 +377,11 @@ public final class AutoPool extends AbstractPool {
 
   private String explain(Choice c, long n, long wall, double share) {
     String how = switch (c.kind()) {
-      case PLATFORM -> "computing work, so one platform thread per core";
-      case VIRTUAL -> c.concurrency() >= maxConcurrency
+      case PLATFORM_THREADS -> "computing work, so one platform thread per core";
+      case VIRTUAL_THREADS -> c.concurrency() >= maxConcurrency
           ? "waiting work, so virtual threads, as many at once as maxConcurrency allows"
           : "waiting work, so virtual threads, as many at once as keep the cores busy while throughput still rose";
-      case PROCESSES -> "isolated work, so worker processes, as many as keep the cores busy";
+      case WORKER_PROCESSES -> "isolated work, so worker processes, as many as keep the cores busy";
     };
     if (n == 0) {
       return String.format(Locale.ROOT, "Auto: %s; no task has been measured on it yet.", c);

@@ -4,7 +4,7 @@ import io.jpar.internal.auto.Meter;
 import io.jpar.internal.auto.Planner;
 import io.jpar.internal.auto.Planner.Choice;
 import io.jpar.internal.auto.Planner.Figures;
-import io.jpar.internal.auto.Planner.Kind;
+import io.jpar.BackendKind;
 import io.jpar.internal.thread.ThreadPool;
 import java.lang.management.ManagementFactory;
 
@@ -36,7 +36,7 @@ final class Span {
   Figures figures(Choice choice, AbstractPool current, Meter meter, long doneNow, long dispatched) {
     long elapsed = System.nanoTime() - start;
     long completed = doneNow - done;
-    if (choice.kind() == Kind.PROCESSES) { // the workers measure themselves, per chunk
+    if (choice.kind() == BackendKind.WORKER_PROCESSES) { // the workers measure themselves, per chunk
       long[] w = current.stats.totals();
       long tasks = w[0] - workers[0];
       long wall = w[1] - workers[1];
@@ -64,11 +64,11 @@ final class Span {
     if (Math.min(outstandingNow, outstanding) < n || working < elapsed / 2) {
       return Double.NaN;
     }
-    if (current instanceof ThreadPool tp && choice.kind() == Kind.PLATFORM && threadsCpu >= 0) {
+    if (current instanceof ThreadPool tp && choice.kind() == BackendKind.PLATFORM_THREADS && threadsCpu >= 0) {
       long now = tp.threadsCpuNanos();
       return now < 0 ? Double.NaN : Math.min(1, (now - threadsCpu) / (double) (working * n));
     }
-    if (choice.kind() == Kind.VIRTUAL && completed == 0 && utilisation < Planner.COMPUTING) {
+    if (choice.kind() == BackendKind.VIRTUAL_THREADS && completed == 0 && utilisation < Planner.COMPUTING) {
       // All n run at once (the cores are not saturated, so none waits for a carrier): the process's CPU
       // over them bounds each one's share from above.
       return Math.min(1, utilisation * CORES / n);

@@ -1,5 +1,6 @@
 package io.jpar.internal;
 
+import io.jpar.BackendKind;
 import io.jpar.Plan;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -78,7 +79,7 @@ public final class TaskStats {
     return new long[] {measured.sum(), wallNanos.sum(), cpuNanos.sum()};
   }
 
-  Plan plan(String backend, int workers, int chunk, long failures) {
+  Plan plan(BackendKind backend, int workers, int chunk, long failures) {
     long n = measured.sum() + wallOnlyTasks.sum();
     long wallSum = wallNanos.sum() + wallOnlyNanos.sum();
     long cpuSum = cpuNanos.sum();
@@ -90,17 +91,17 @@ public final class TaskStats {
     return new Plan(backend, workers, chunk, n, wall, cpu, failures, -1, explain(backend, workers, n, wall, cpu), java.util.List.of());
   }
 
-  private static String explain(String backend, int workers, long n, Duration wall, Duration cpu) {
+  private static String explain(BackendKind backend, int workers, long n, Duration wall, Duration cpu) {
     int cores = Runtime.getRuntime().availableProcessors();
     if (n == 0) {
-      return String.format(Locale.ROOT, "%s, %d at once; no task has run yet, so nothing is measured.", capital(backend), workers);
+      return String.format(Locale.ROOT, "%s, %d at once; no task has run yet, so nothing is measured.", capital(backend.label()), workers);
     }
     double share = wall.isZero() ? 1 : Math.min(1, cpu.toNanos() / (double) wall.toNanos());
     String work = String.format(Locale.ROOT, "Each of the %d tasks measured took %s, %.0f%% of it on the CPU", n,
         human(wall), 100 * share);
     String fit;
     if (share >= 0.6) {
-      fit = workers > 2 * cores && !backend.startsWith("worker")
+      fit = workers > 2 * cores && backend.inProcess()
           ? String.format(Locale.ROOT, "computing work: more than the %d cores' worth of threads only adds switching.", cores)
           : String.format(Locale.ROOT, "computing work, which fits %d at once on %d cores.", workers, cores);
     } else {
@@ -108,9 +109,9 @@ public final class TaskStats {
       fit = String.format(Locale.ROOT, "%s waiting: about %d at once would keep the %d cores busy (Little's law: "
           + "cores x wall / CPU)%s.", share < 0.2 ? "mostly" : "partly", keepBusy, cores,
           workers >= keepBusy ? ", and this pool allows that"
-              : backend.startsWith("virtual") ? "; raise maxConcurrency" : "; virtual threads overlap waits more cheaply");
+              : backend == BackendKind.VIRTUAL_THREADS ? "; raise maxConcurrency" : "; virtual threads overlap waits more cheaply");
     }
-    return String.format(Locale.ROOT, "%s, %d at once. %s: %s", capital(backend), workers, work, fit);
+    return String.format(Locale.ROOT, "%s, %d at once. %s: %s", capital(backend.label()), workers, work, fit);
   }
 
   private static String capital(String s) {

@@ -1,5 +1,6 @@
 package io.jpar.internal.auto;
 
+import io.jpar.BackendKind;
 import java.util.Locale;
 
 /**
@@ -19,28 +20,11 @@ import java.util.Locale;
  * <p>Not thread-safe: the auto pool calls it under its lock.
  */
 public final class Planner {
-  /** What runs the tasks. */
-  public enum Kind {
-    PLATFORM("platform threads"),
-    VIRTUAL("virtual threads"),
-    PROCESSES("worker processes");
-
-    private final String label;
-
-    Kind(String label) {
-      this.label = label;
-    }
-
-    public String label() {
-      return label;
-    }
-  }
-
   /** A machinery and how many tasks it runs at once. */
-  public record Choice(Kind kind, int concurrency) {
+  public record Choice(BackendKind kind, int concurrency) {
     @Override
     public String toString() {
-      return kind.label + " x " + concurrency;
+      return kind.label() + " x " + concurrency;
     }
   }
 
@@ -92,7 +76,7 @@ public final class Planner {
   }
 
   public Choice first() {
-    return isolated ? new Choice(Kind.PROCESSES, Math.min(cores, maxWorkers)) : new Choice(Kind.PLATFORM, cores);
+    return isolated ? new Choice(BackendKind.WORKER_PROCESSES, Math.min(cores, maxWorkers)) : new Choice(BackendKind.PLATFORM_THREADS, cores);
   }
 
   /**
@@ -143,22 +127,22 @@ public final class Planner {
     // exactly that leaves them idle part of the time.
     int little = (int) Math.max(cores, Math.min(maxConcurrency, Math.ceil(HEADROOM * cores / Math.max(s, 1e-6))));
     return switch (current.kind) {
-      case PROCESSES -> {
+      case WORKER_PROCESSES -> {
         int w = (int) Math.max(Math.min(cores, maxWorkers), Math.min(maxWorkers, Math.round(cores / Math.max(s, 0.01))));
         boolean change = f.completed >= current.concurrency && (w >= 1.5 * current.concurrency || 1.5 * w <= current.concurrency);
         yield change
-            ? new Decision(new Choice(Kind.PROCESSES, w), seen + String.format(Locale.ROOT,
+            ? new Decision(new Choice(BackendKind.WORKER_PROCESSES, w), seen + String.format(Locale.ROOT,
                 " -> %d workers: cores x wall / CPU = %d / %.2f, within maxWorkers %d", w, cores, s, maxWorkers))
             : same(current);
       }
-      case PLATFORM -> s >= COMPUTING ? same(current) : toVirtual(seen, s, Math.max(2 * cores, little));
-      case VIRTUAL -> virtual(current, f, s, seen, little);
+      case PLATFORM_THREADS -> s >= COMPUTING ? same(current) : toVirtual(seen, s, Math.max(2 * cores, little));
+      case VIRTUAL_THREADS -> virtual(current, f, s, seen, little);
     };
   }
 
   private Decision toVirtual(String seen, double s, int n) {
     resetClimb();
-    return new Decision(new Choice(Kind.VIRTUAL, n), seen + String.format(Locale.ROOT,
+    return new Decision(new Choice(BackendKind.VIRTUAL_THREADS, n), seen + String.format(Locale.ROOT,
         " -> waiting work: virtual threads x %d (Little's law: 1.5 x %d cores / %.3f CPU share%s)", n, cores,
         Math.max(s, 1e-6), n >= maxConcurrency ? ", capped by maxConcurrency" : ""));
   }
@@ -166,7 +150,7 @@ public final class Planner {
   private Decision virtual(Choice current, Figures f, double s, String seen, int little) {
     if (s >= BACK_TO_COMPUTING) {
       resetClimb();
-      return new Decision(new Choice(Kind.PLATFORM, cores), seen + " -> computing work: platform threads, one per core");
+      return new Decision(new Choice(BackendKind.PLATFORM_THREADS, cores), seen + " -> computing work: platform threads, one per core");
     }
     double x = f.tasksPerSecond();
     if (saturated && Math.abs(s - shareAtSaturation) > Math.max(0.05, shareAtSaturation)) {
@@ -183,7 +167,7 @@ public final class Planner {
         // is also kinder to whatever the tasks wait on, and stop raising while the work stays the same.
         saturated = true;
         shareAtSaturation = s;
-        return new Decision(new Choice(Kind.VIRTUAL, previous), seen + String.format(Locale.ROOT,
+        return new Decision(new Choice(BackendKind.VIRTUAL_THREADS, previous), seen + String.format(Locale.ROOT,
             " -> back to %d at once: %d gave %.0f tasks/s against %.0f, less than 10%% more", previous,
             current.concurrency, x, throughputBeforeRaise));
       }
@@ -193,7 +177,7 @@ public final class Planner {
       int next = Math.min(maxConcurrency, Math.max(little, 2 * n));
       raisedFrom = n;
       throughputBeforeRaise = x;
-      return new Decision(new Choice(Kind.VIRTUAL, next), seen + String.format(Locale.ROOT,
+      return new Decision(new Choice(BackendKind.VIRTUAL_THREADS, next), seen + String.format(Locale.ROOT,
           " -> %d at once (%s)", next, next == little && little > 2 * n
               ? String.format(Locale.ROOT, "Little's law: 1.5 x %d cores / %.3f CPU share", cores, Math.max(s, 1e-6))
               : next == maxConcurrency ? "doubled, capped by maxConcurrency" : "doubled while throughput rises"));

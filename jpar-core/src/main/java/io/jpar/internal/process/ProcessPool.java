@@ -1,5 +1,6 @@
 package io.jpar.internal.process;
 
+import io.jpar.BackendKind;
 import io.jpar.JparException;
 import io.jpar.Task;
 import io.jpar.internal.AbstractPool;
@@ -94,8 +95,8 @@ public final class ProcessPool extends AbstractPool {
   }
 
   @Override
-  protected String backendName() {
-    return "worker processes";
+  protected BackendKind backendName() {
+    return BackendKind.WORKER_PROCESSES;
   }
 
   @Override

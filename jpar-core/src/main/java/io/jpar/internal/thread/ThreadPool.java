@@ -1,5 +1,6 @@
 package io.jpar.internal.thread;
 
+import io.jpar.BackendKind;
 import io.jpar.Task;
 import io.jpar.TaskTimeoutException;
 import io.jpar.internal.AbstractPool;
@@ -114,8 +115,8 @@ public final class ThreadPool extends AbstractPool {
   }
 
   @Override
-  protected String backendName() {
-    return chunked ? "platform threads" : "virtual threads";
+  protected BackendKind backendName() {
+    return chunked ? BackendKind.PLATFORM_THREADS : BackendKind.VIRTUAL_THREADS;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.jpar;
 
-import io.jpar.internal.AutoPool;
+import io.jpar.internal.BackendPool;
+import io.jpar.internal.auto.AutoBackend;
 
 /**
  * Builds a {@link Pool} that chooses its own machinery from measurements of the tasks it runs. The
@@ -63,7 +64,8 @@ public final class AutoPoolBuilder extends PoolBuilder<AutoPoolBuilder> {
   public Pool build() {
     int cores = Runtime.getRuntime().availableProcessors();
     int conc = maxConcurrency == null ? VirtualThreadPoolBuilder.DEFAULT_MAX_CONCURRENCY : maxConcurrency;
-    return new AutoPool(settings("jpar-auto", cores), isolated != null && isolated, conc,
-        maxWorkers == null ? 4 * cores : maxWorkers);
+    boolean isolate = isolated != null && isolated;
+    int workers = maxWorkers == null ? 4 * cores : maxWorkers;
+    return BackendPool.start(settings("jpar-auto", cores), context -> new AutoBackend(context, isolate, conc, workers));
   }
 }

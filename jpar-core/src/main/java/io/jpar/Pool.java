@@ -1,6 +1,8 @@
 package io.jpar;
 
 import io.jpar.internal.CompletionOrder;
+import io.jpar.spi.Backend;
+import io.jpar.spi.BackendFactory;
 import java.util.Collection;
 import java.util.List;
 import java.util.stream.Stream;
@@ -55,6 +57,23 @@ public interface Pool extends AutoCloseable {
    */
   static AutoPoolBuilder auto() {
     return new AutoPoolBuilder();
+  }
+
+  /**
+   * A pool on a backend of your own, or one from a module outside the core (a cluster): the pool
+   * brings the batches, order, progress, futures and lifecycle; the {@link Backend} runs chunks of
+   * jobs. See {@link Backend} for what one implements.
+   *
+   * {@snippet :
+   * try (Pool pool = Pool.on(context -> new ClusterBackend(hazelcast, context)).name("render").build()) {
+   *   List<Image> frames = pool.map(Renderer::frame, frameNumbers);
+   * }
+   * }
+   *
+   * @since 0.3
+   */
+  static CustomPoolBuilder on(BackendFactory backend) {
+    return new CustomPoolBuilder(backend);
   }
 
   /**

@@ -19,7 +19,7 @@ import java.util.Objects;
  * @since 0.1
  */
 public abstract sealed class PoolBuilder<B extends PoolBuilder<B>>
-    permits ThreadPoolBuilder, VirtualThreadPoolBuilder, ProcessPoolBuilder, AutoPoolBuilder {
+    permits ThreadPoolBuilder, VirtualThreadPoolBuilder, ProcessPoolBuilder, AutoPoolBuilder, CustomPoolBuilder {
 
   String name;
   Duration taskTimeout;

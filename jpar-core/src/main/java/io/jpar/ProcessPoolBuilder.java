@@ -1,6 +1,7 @@
 package io.jpar;
 
-import io.jpar.internal.process.ProcessPool;
+import io.jpar.internal.BackendPool;
+import io.jpar.internal.process.ProcessBackend;
 import io.jpar.internal.process.ProcessSettings;
 import io.jpar.internal.process.wire.JavaSerializationCodec;
 import io.jpar.spi.Codec;
@@ -198,6 +199,6 @@ public final class ProcessPoolBuilder extends PoolBuilder<ProcessPoolBuilder> {
             codec == null ? JavaSerializationCodec.class : codec,
             allowClasses == null ? "" : allowClasses,
             classPath == null ? List.of() : classPath);
-    return ProcessPool.start(ps);
+    return BackendPool.start(ps.common(), context -> ProcessBackend.start(ps, context));
   }
 }

@@ -1,6 +1,7 @@
 package io.jpar;
 
-import io.jpar.internal.thread.ThreadPool;
+import io.jpar.internal.BackendPool;
+import io.jpar.internal.thread.PlatformThreadBackend;
 
 /**
  * Builds a {@link Pool} of platform threads, for work that computes. Tasks share the caller's heap, so
@@ -32,6 +33,6 @@ public final class ThreadPoolBuilder extends PoolBuilder<ThreadPoolBuilder> {
   @Override
   public Pool build() {
     int n = workers == null ? Runtime.getRuntime().availableProcessors() : workers;
-    return ThreadPool.platform(settings("jpar-threads", n));
+    return BackendPool.start(settings("jpar-threads", n), PlatformThreadBackend::start);
   }
 }

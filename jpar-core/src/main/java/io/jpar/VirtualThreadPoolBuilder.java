@@ -1,6 +1,7 @@
 package io.jpar;
 
-import io.jpar.internal.thread.ThreadPool;
+import io.jpar.internal.BackendPool;
+import io.jpar.internal.thread.VirtualThreadBackend;
 
 /**
  * Builds a {@link Pool} that runs every task on a new virtual thread, for work that waits (HTTP, files,
@@ -40,6 +41,6 @@ public final class VirtualThreadPoolBuilder extends PoolBuilder<VirtualThreadPoo
   @Override
   public Pool build() {
     int n = maxConcurrency == null ? DEFAULT_MAX_CONCURRENCY : maxConcurrency;
-    return ThreadPool.virtual(settings("jpar-virtual", n));
+    return BackendPool.start(settings("jpar-virtual", n), VirtualThreadBackend::start);
   }
 }

@@ -2,7 +2,7 @@ package io.jpar.internal;
 
 import io.jpar.JparException;
 import io.jpar.Outcome;
-import io.jpar.Task;
+import io.jpar.spi.Backend;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -28,7 +28,7 @@ import java.util.concurrent.locks.LockSupport;
  * job completions (on pool threads) touch only {@code running}, {@code finished}, {@code aborted} and
  * wake the consumer.
  */
-final class Fanout<I, O> implements Iterator<Outcome<O>>, Job.DoneHook<O> {
+final class Fanout<I, O, H> implements Iterator<Outcome<O>>, JobFuture.DoneHook<O> {
   /** How results are handed out and what a failure does. */
   enum Mode {
     /** Input order; the first failure, in time, cancels the rest (map). */
@@ -42,21 +42,23 @@ final class Fanout<I, O> implements Iterator<Outcome<O>>, Job.DoneHook<O> {
   /** With an input of unknown length, read at most this many inputs per chunk ahead. */
   private static final int MAX_LAZY_CHUNK = 256;
 
-  private final AbstractPool pool;
-  private final Task<Object, Object> task;
+  private final BackendPool<H> pool;
+  private final Backend<H> backend;
+  /** The backend's handle for the batch's task, given back with every chunk. */
+  private final H task;
   private final Iterator<? extends I> source;
   private final long knownSize;
   private final Mode mode;
   private final int windowChunks;
-  private final ArrayDeque<Job<O>> inFlight = new ArrayDeque<>();
-  private final Set<Job<O>> unorderedInFlight = new HashSet<>();
-  private final LinkedBlockingQueue<Job<O>> finished = new LinkedBlockingQueue<>();
+  private final ArrayDeque<JobFuture<O>> inFlight = new ArrayDeque<>();
+  private final Set<JobFuture<O>> unorderedInFlight = new HashSet<>();
+  private final LinkedBlockingQueue<JobFuture<O>> finished = new LinkedBlockingQueue<>();
   private final AtomicInteger running = new AtomicInteger();
   /** An eager run (map) has no running bound; it then skips the shared counter on every completion. */
   private final boolean bounded;
   private volatile boolean aborted;
   private volatile Thread waiter;
-  private volatile Job<O> waitingFor;
+  private volatile JobFuture<O> waitingFor;
   /** A bounded run wakes its consumer when this few are left running: room for a whole chunk or more. */
   private volatile int lowWater = Integer.MAX_VALUE;
   /** Set once a backend completed a job without waking (a frame of results): see onJobDone. */
@@ -67,10 +69,10 @@ final class Fanout<I, O> implements Iterator<Outcome<O>>, Job.DoneHook<O> {
   private volatile boolean sourceDone;
   private boolean closed;
 
-  @SuppressWarnings("unchecked")
-  Fanout(AbstractPool pool, Task<?, ?> task, Iterator<? extends I> source, long knownSize, Mode mode, int windowChunks) {
+  Fanout(BackendPool<H> pool, H task, Iterator<? extends I> source, long knownSize, Mode mode, int windowChunks) {
     this.pool = pool;
-    this.task = (Task<Object, Object>) task;
+    this.backend = pool.backend();
+    this.task = task;
     this.source = source;
     this.knownSize = knownSize;
     this.mode = mode;
@@ -81,7 +83,7 @@ final class Fanout<I, O> implements Iterator<Outcome<O>>, Job.DoneHook<O> {
     } else {
       pool.progress().openUnknown();
     }
-    pool.fanoutStarted(this);
+    pool.context().batchStarted(this);
   }
 
   /**
@@ -100,11 +102,11 @@ final class Fanout<I, O> implements Iterator<Outcome<O>>, Job.DoneHook<O> {
   }
 
   @SuppressWarnings("unchecked")
-  private Job<O> nudgeMarker() {
-    return (Job<O>) NUDGE;
+  private JobFuture<O> nudgeMarker() {
+    return (JobFuture<O>) NUDGE;
   }
 
-  private static final Job<Object> NUDGE = new Job<>(-1, null, null);
+  private static final JobFuture<Object> NUDGE = new JobFuture<>(-1, null, null);
 
   @Override
   public boolean hasNext() {
@@ -114,7 +116,7 @@ final class Fanout<I, O> implements Iterator<Outcome<O>>, Job.DoneHook<O> {
 
   @Override
   public Outcome<O> next() {
-    Job<O> job = take();
+    JobFuture<O> job = take();
     Outcome<O> outcome = job.outcome();
     if (mode == Mode.ORDERED_FAIL_FAST && !outcome.isSuccess()) {
       close();
@@ -127,7 +129,7 @@ final class Fanout<I, O> implements Iterator<Outcome<O>>, Job.DoneHook<O> {
    * one allocation per trivial task shows.
    */
   O nextValue() {
-    Job<O> job = take();
+    JobFuture<O> job = take();
     if (job.isFailed()) {
       close();
     }
@@ -135,11 +137,11 @@ final class Fanout<I, O> implements Iterator<Outcome<O>>, Job.DoneHook<O> {
   }
 
   /** The next job to hand out, waited for. */
-  private Job<O> take() {
+  private JobFuture<O> take() {
     if (!hasNext()) {
       throw new NoSuchElementException();
     }
-    Job<O> job;
+    JobFuture<O> job;
     try {
       job = mode == Mode.UNORDERED ? takeFinished() : awaitHead();
     } catch (InterruptedException e) {
@@ -151,8 +153,8 @@ final class Fanout<I, O> implements Iterator<Outcome<O>>, Job.DoneHook<O> {
     return job;
   }
 
-  private Job<O> takeFinished() throws InterruptedException {
-    Job<O> job;
+  private JobFuture<O> takeFinished() throws InterruptedException {
+    JobFuture<O> job;
     while ((job = finished.take()) == NUDGE) {
       topUp();
     }
@@ -161,8 +163,8 @@ final class Fanout<I, O> implements Iterator<Outcome<O>>, Job.DoneHook<O> {
   }
 
   /** Waits for the head job, topping the window up whenever any job completes meanwhile. */
-  private Job<O> awaitHead() throws InterruptedException {
-    Job<O> head = inFlight.peek();
+  private JobFuture<O> awaitHead() throws InterruptedException {
+    JobFuture<O> head = inFlight.peek();
     while (!head.isDone()) {
       if (aborted) {
         return firstFailure();
@@ -182,9 +184,9 @@ final class Fanout<I, O> implements Iterator<Outcome<O>>, Job.DoneHook<O> {
   }
 
   /** Fail-fast: a later job failed while the head still runs; surface that failure now. */
-  private Job<O> firstFailure() {
-    for (Iterator<Job<O>> it = inFlight.iterator(); it.hasNext(); ) {
-      Job<O> j = it.next();
+  private JobFuture<O> firstFailure() {
+    for (Iterator<JobFuture<O>> it = inFlight.iterator(); it.hasNext(); ) {
+      JobFuture<O> j = it.next();
       if (j.isDone() && !j.outcome().isSuccess()) {
         it.remove();
         return j;
@@ -199,7 +201,7 @@ final class Fanout<I, O> implements Iterator<Outcome<O>>, Job.DoneHook<O> {
     }
     while (!sourceDone && !closed) {
       int chunk = chunkSize();
-      long limit = pool.windowLimit(windowChunks, chunk);
+      long limit = Math.min((long) windowChunks * chunk, backend.maxRunning(chunk));
       long room = bounded ? Math.min(limit - running.get(), 2 * limit - unconsumed) : Integer.MAX_VALUE;
       if (bounded) {
         lowWater = (int) Math.max(0, Math.min(limit - chunk, limit / 2));
@@ -208,19 +210,19 @@ final class Fanout<I, O> implements Iterator<Outcome<O>>, Job.DoneHook<O> {
         return;
       }
       int want = (int) Math.min(chunk, room);
-      List<Job<O>> jobs;
+      List<JobFuture<O>> jobs;
       if (want == 1) { // virtual threads: every input is its own chunk, so no list to grow
         if (!source.hasNext()) {
           jobs = List.of();
         } else {
-          Job<O> job = pool.newJob(pulled++, source.next());
+          JobFuture<O> job = pool.newJob(pulled++, source.next());
           job.onDone(this);
           jobs = List.of(job);
         }
       } else {
         jobs = new ArrayList<>(want);
         while (jobs.size() < want && source.hasNext()) {
-          Job<O> job = pool.newJob(pulled++, source.next());
+          JobFuture<O> job = pool.newJob(pulled++, source.next());
           job.onDone(this); // the Fanout is the hook: no object per job
           jobs.add(job);
         }
@@ -242,7 +244,7 @@ final class Fanout<I, O> implements Iterator<Outcome<O>>, Job.DoneHook<O> {
       if (bounded) {
         running.addAndGet(jobs.size());
       }
-      pool.dispatch(task, jobs);
+      backend.dispatch(task, jobs);
     }
   }
 
@@ -251,19 +253,19 @@ final class Fanout<I, O> implements Iterator<Outcome<O>>, Job.DoneHook<O> {
    * that a lazy input of unknown size is not read far ahead.
    */
   private int chunkSize() {
-    int chunk = Math.max(1, pool.chunkSize(task));
+    int chunk = Math.max(1, backend.chunkSize(task, knownSize));
     if (knownSize < 0) {
       chunk = Math.min(chunk, MAX_LAZY_CHUNK);
     }
     if (knownSize > 0 && chunk > 1) {
-      long even = Math.max(1, (knownSize + 4L * pool.parallelism() - 1) / (4L * pool.parallelism()));
+      long even = Math.max(1, (knownSize + 4L * backend.parallelism() - 1) / (4L * backend.parallelism()));
       chunk = (int) Math.min(chunk, even);
     }
     return chunk;
   }
 
   @Override
-  public void done(Job<O> job, boolean wake) {
+  public void done(JobFuture<O> job, boolean wake) {
     // Once the input is used up nothing reads the running count again (topUp returns at once), so
     // completions stop paying for the shared counter and wake the caller only for the head.
     boolean room = bounded && !sourceDone;
@@ -283,7 +285,7 @@ final class Fanout<I, O> implements Iterator<Outcome<O>>, Job.DoneHook<O> {
     if (!wake) {
       deferred = true;
     }
-    Job<O> head = waitingFor;
+    JobFuture<O> head = waitingFor;
     if (w != null && (aborted || (wake && (job == head || (room && left <= lowWater)
         || (deferred && head != null && head.isDone()))))) {
       LockSupport.unpark(w);
@@ -308,7 +310,7 @@ final class Fanout<I, O> implements Iterator<Outcome<O>>, Job.DoneHook<O> {
     endSource();
     // Newest first: the queued jobs go before the running ones are interrupted, so a freed thread
     // finds nothing left to start.
-    List<Job<O>> all = mode == Mode.UNORDERED ? List.copyOf(unorderedInFlight) : List.copyOf(inFlight);
+    List<JobFuture<O>> all = mode == Mode.UNORDERED ? List.copyOf(unorderedInFlight) : List.copyOf(inFlight);
     for (int i = all.size() - 1; i >= 0; i--) {
       all.get(i).cancel(true);
     }

@@ -61,33 +61,31 @@ public final class Meter {
     timeAll = all;
   }
 
-  /** {@code task}, timed as above. The wrapper is what runs on the pool's threads. */
-  public <I, O> Task<I, O> wrap(Task<I, O> task) {
-    return input -> {
-      if (!timeAll && ThreadLocalRandom.current().nextInt(EVERY) != 0) {
-        return task.apply(input);
+  /** Runs {@code task} on {@code input} on the calling thread, timing it as above. */
+  public Object run(Task<Object, Object> task, Object input) throws Exception {
+    if (!timeAll && ThreadLocalRandom.current().nextInt(EVERY) != 0) {
+      return task.apply(input);
+    }
+    boolean clocks = THREADS != null && !Thread.currentThread().isVirtual();
+    long cpu0 = clocks ? THREADS.getCurrentThreadCpuTime() : -1;
+    long alloc0 = clocks ? THREADS.getCurrentThreadAllocatedBytes() : -1;
+    long t0 = System.nanoTime();
+    try {
+      return task.apply(input);
+    } finally {
+      long wall = System.nanoTime() - t0;
+      samples.increment();
+      wallNanos.add(wall);
+      if (cpu0 >= 0) {
+        long cpu = THREADS.getCurrentThreadCpuTime() - cpu0;
+        cpuSamples.increment();
+        cpuSampleWallNanos.add(wall);
+        cpuNanos.add(Math.min(cpu, wall));
       }
-      boolean clocks = THREADS != null && !Thread.currentThread().isVirtual();
-      long cpu0 = clocks ? THREADS.getCurrentThreadCpuTime() : -1;
-      long alloc0 = clocks ? THREADS.getCurrentThreadAllocatedBytes() : -1;
-      long t0 = System.nanoTime();
-      try {
-        return task.apply(input);
-      } finally {
-        long wall = System.nanoTime() - t0;
-        samples.increment();
-        wallNanos.add(wall);
-        if (cpu0 >= 0) {
-          long cpu = THREADS.getCurrentThreadCpuTime() - cpu0;
-          cpuSamples.increment();
-          cpuSampleWallNanos.add(wall);
-          cpuNanos.add(Math.min(cpu, wall));
-        }
-        if (alloc0 >= 0) {
-          allocSamples.increment();
-          allocBytes.add(THREADS.getCurrentThreadAllocatedBytes() - alloc0);
-        }
+      if (alloc0 >= 0) {
+        allocSamples.increment();
+        allocBytes.add(THREADS.getCurrentThreadAllocatedBytes() - alloc0);
       }
-    };
+    }
   }
 }

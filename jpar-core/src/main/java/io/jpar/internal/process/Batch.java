@@ -1,6 +1,6 @@
 package io.jpar.internal.process;
 
-import io.jpar.internal.Job;
+import io.jpar.spi.Job;
 import java.util.List;
 
 /**
@@ -13,7 +13,7 @@ import java.util.List;
 final class Batch {
   final long id;
   final TaskEntry task;
-  final List<Job<?>> jobs;
+  final List<Job> jobs;
   /** The encoded inputs of {@code jobs}, in order. */
   final byte[] inputs;
 
@@ -24,9 +24,9 @@ final class Batch {
   /** The worker has decoded the batch and begun its first input (any RESULTS frame says so). */
   volatile boolean started;
   /** Set by the deadline check before it kills the worker: the job that ran too long. */
-  volatile Job<?> timedOut;
+  volatile Job timedOut;
 
-  Batch(long id, TaskEntry task, List<Job<?>> jobs, byte[] inputs) {
+  Batch(long id, TaskEntry task, List<Job> jobs, byte[] inputs) {
     this.id = id;
     this.task = task;
     this.jobs = jobs;

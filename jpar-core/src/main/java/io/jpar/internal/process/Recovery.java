@@ -5,7 +5,7 @@ import io.jpar.RemoteTaskException;
 import io.jpar.TaskTimeoutException;
 import io.jpar.WorkerCrashedException;
 import io.jpar.internal.Deadlines;
-import io.jpar.internal.Job;
+import io.jpar.spi.Job;
 import io.jpar.internal.process.wire.RemoteFailure;
 import io.jpar.internal.process.wire.Values;
 import io.jpar.spi.Codec;
@@ -27,16 +27,16 @@ import java.util.List;
  * worker again is then blamed exactly. Re-sent work goes to the front of the queue.
  */
 final class Recovery {
-  private final ProcessPool pool;
+  private final ProcessBackend pool;
   /** How long a worker may take to decode a batch before the deadline clock starts anyway. */
   private static final long MAX_DECODE_NANOS = 60_000_000_000L;
 
-  Recovery(ProcessPool pool) {
+  Recovery(ProcessBackend pool) {
     this.pool = pool;
   }
 
   void recover(WorkerHandle w, Batch b, int exitCode, List<String> tail) {
-    List<Job<?>> rest = new ArrayList<>();
+    List<Job> rest = new ArrayList<>();
     for (int i = b.received; i < b.jobs.size(); i++) {
       if (!b.jobs.get(i).isDone()) {
         rest.add(b.jobs.get(i));
@@ -50,7 +50,7 @@ final class Recovery {
       pool.enqueue(pool.newBatch(b.task, rest), true);
       return;
     }
-    Job<?> blamed = null;
+    Job blamed = null;
     boolean timedOut = false;
     Throwable cause = null;
     if (b.timedOut != null && rest.contains(b.timedOut)) {
@@ -69,12 +69,12 @@ final class Recovery {
       }
       return;
     }
-    List<Job<?>> others = new ArrayList<>(rest);
+    List<Job> others = new ArrayList<>(rest);
     others.remove(blamed);
     if (!others.isEmpty()) {
       pool.enqueue(pool.newBatch(b.task, others), true);
     }
-    if (blamed.recordCrash() <= pool.ps.retries()) {
+    if (blamed.countLostRun() <= pool.ps.retries()) {
       pool.enqueue(pool.newBatch(b.task, List.of(blamed)), true);
     } else if (timedOut) {
       blamed.fail(new TaskTimeoutException(pool.ps.common().taskTimeout(), "its worker process " + w.pid() + " was killed"));

@@ -1,7 +1,7 @@
 package io.jpar.internal.process;
 
 import io.jpar.Task;
-import io.jpar.internal.Job;
+import io.jpar.spi.Job;
 import io.jpar.internal.process.wire.JavaSerializationCodec;
 import io.jpar.internal.process.wire.RemoteFailure;
 import io.jpar.internal.process.wire.Values;
@@ -43,7 +43,7 @@ final class Wire {
     }
   }
 
-  byte[] encodeInputs(List<? extends Job<?>> jobs) throws IOException {
+  byte[] encodeInputs(List<? extends Job> jobs) throws IOException {
     Object[] inputs = new Object[jobs.size()];
     for (int i = 0; i < inputs.length; i++) {
       inputs[i] = jobs.get(i).input();
@@ -52,7 +52,7 @@ final class Wire {
   }
 
   /** For inputs that were encoded once already: a failure now is a bug, not the user's input. */
-  byte[] encodeInputsAgain(List<? extends Job<?>> jobs) {
+  byte[] encodeInputsAgain(List<? extends Job> jobs) {
     try {
       return encodeInputs(jobs);
     } catch (IOException e) {
@@ -69,9 +69,9 @@ final class Wire {
   }
 
   /** Fails each input that will not encode, naming its class; returns the ones that will. */
-  List<Job<?>> failUnencodable(List<? extends Job<?>> jobs) {
-    List<Job<?>> ok = new ArrayList<>();
-    for (Job<?> j : jobs) {
+  List<Job> failUnencodable(List<? extends Job> jobs) {
+    List<Job> ok = new ArrayList<>();
+    for (Job j : jobs) {
       try {
         encodeValues(new Object[] {j.input()});
         ok.add(j);

@@ -59,7 +59,7 @@ final class WorkerHandle {
   }
 
   /** Starts the process, sends its configuration and starts the threads that listen to it. */
-  static WorkerHandle start(int id, String name, ProcessBuilder pb, byte[] config, ProcessPool pool, PrintStream forward)
+  static WorkerHandle start(int id, String name, ProcessBuilder pb, byte[] config, ProcessBackend pool, PrintStream forward)
       throws IOException {
     Process p = pb.start();
     WorkerHandle w = new WorkerHandle(id, name, p, forward);
@@ -99,7 +99,7 @@ final class WorkerHandle {
     }
   }
 
-  private void read(ProcessPool pool) {
+  private void read(ProcessBackend pool) {
     DataInputStream in = new DataInputStream(new BufferedInputStream(process.getInputStream(), 1 << 16));
     try {
       while (true) {

@@ -1,7 +1,7 @@
 package io.jpar.internal.process;
 
 import io.jpar.JparException;
-import io.jpar.internal.Job;
+import io.jpar.spi.Job;
 import io.jpar.internal.process.wire.WorkerConfig;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -16,10 +16,10 @@ import java.util.concurrent.TimeUnit;
 final class WorkerLifecycle {
   private static final long HANDSHAKE_TIMEOUT_MILLIS = 60_000;
 
-  private final ProcessPool pool;
+  private final ProcessBackend pool;
   private final Thread shutdownHook;
 
-  WorkerLifecycle(ProcessPool pool) {
+  WorkerLifecycle(ProcessBackend pool) {
     this.pool = pool;
     this.shutdownHook = new Thread(this::killAll, "jpar-" + pool.ps.common().name() + "-shutdown");
   }
@@ -108,12 +108,12 @@ final class WorkerLifecycle {
       }
       if (unwanted) {
         w.kill("the pool stopped while it started");
-        w.awaitExit(ProcessPool.EXIT_GRACE_MILLIS);
+        w.awaitExit(ProcessBackend.EXIT_GRACE_MILLIS);
       }
     } catch (IOException e) {
       pool.lock.lock();
       try {
-        if (++pool.startFailures >= ProcessPool.MAX_START_FAILURES && pool.broken == null) {
+        if (++pool.startFailures >= ProcessBackend.MAX_START_FAILURES && pool.broken == null) {
           pool.broken = new JparException("cannot start a worker JVM: " + e.getMessage(), e);
         }
         pool.changed.signalAll();
@@ -155,7 +155,7 @@ final class WorkerLifecycle {
   /** terminate(): cancel everything, kill every worker, wait for them. */
   void stopNow() {
     List<Batch> drained;
-    List<Job<?>> running = new ArrayList<>();
+    List<Job> running = new ArrayList<>();
     pool.lock.lock();
     try {
       pool.stopping = true;
@@ -171,9 +171,9 @@ final class WorkerLifecycle {
       pool.lock.unlock();
     }
     for (Batch b : drained) {
-      b.jobs.forEach(j -> j.cancel(false));
+      b.jobs.forEach(j -> j.cancel());
     }
-    running.forEach(j -> j.cancel(false));
+    running.forEach(j -> j.cancel());
     killAll();
     awaitAllExited();
   }
@@ -196,11 +196,11 @@ final class WorkerLifecycle {
   private void awaitAllExited() {
     List<WorkerHandle> all = snapshotWorkers();
     for (WorkerHandle w : all) {
-      w.awaitExit(ProcessPool.EXIT_GRACE_MILLIS);
+      w.awaitExit(ProcessBackend.EXIT_GRACE_MILLIS);
     }
     pool.lock.lock();
     try {
-      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ProcessPool.EXIT_GRACE_MILLIS);
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ProcessBackend.EXIT_GRACE_MILLIS);
       while (!pool.workers.isEmpty() && System.nanoTime() < deadline) {
         pool.changed.awaitNanos(TimeUnit.MILLISECONDS.toNanos(50));
       }

@@ -1,77 +1,80 @@
-package io.jpar.internal;
+package io.jpar.internal.auto;
 
+import io.jpar.BackendKind;
 import io.jpar.Plan;
 import io.jpar.Task;
-import io.jpar.internal.auto.Meter;
-import io.jpar.internal.auto.Planner;
+import io.jpar.internal.Deadlines;
+import io.jpar.internal.PoolContext;
+import io.jpar.internal.Settings;
 import io.jpar.internal.auto.Planner.Choice;
 import io.jpar.internal.auto.Planner.Figures;
-import io.jpar.BackendKind;
-import io.jpar.internal.process.ProcessPool;
+import io.jpar.internal.process.ProcessBackend;
 import io.jpar.internal.process.ProcessSettings;
 import io.jpar.internal.process.wire.JavaSerializationCodec;
-import io.jpar.internal.thread.ThreadPool;
+import io.jpar.internal.thread.PlatformThreadBackend;
+import io.jpar.internal.thread.VirtualThreadBackend;
+import io.jpar.spi.Backend;
+import io.jpar.spi.Job;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.WeakHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * {@code Pool.auto()}: runs each chunk on whichever backend the {@link Planner} currently chooses, and
- * re-plans from spans of measured figures. The caller's batch ({@link Fanout}) belongs to this pool, so
- * results keep their order and none is lost when the backend changes: jobs are only ever routed, and a
- * bounded window (the chosen concurrency) keeps little work committed to a backend that is being left.
+ * {@code Pool.auto()}: a backend made of backends. Each chunk goes to whichever {@link Machinery} the
+ * {@link Planner} currently chooses, and the choice is revisited from spans of measured figures. The
+ * caller's batch belongs to the pool, so results keep their order and none is lost when the choice
+ * changes: jobs are only ever routed, and {@link #maxRunning} (the chosen concurrency) keeps little work
+ * committed to a backend that is being left.
  *
  * <p>Threads: {@link #dispatch} runs on callers' threads, re-planning on the caller or the shared timer;
  * the plan state is guarded by {@code lock} (tryLock: nobody waits to re-plan).
  */
-public final class AutoPool extends AbstractPool {
+public final class AutoBackend implements Backend<AutoTask> {
   private static final Duration TICK = Duration.ofMillis(25);
   private static final int HISTORY = 20;
+  private static final long CHECK_EVERY_NANOS = 5_000_000;
 
+  private final PoolContext context;
   private final Planner planner;
   private final Meter meter = new Meter();
   private final int cores = Runtime.getRuntime().availableProcessors();
   private final boolean isolated;
   private final int maxConcurrency;
   private final ReentrantLock lock = new ReentrantLock();
-  private final List<AbstractPool> backends = new CopyOnWriteArrayList<>();
-  private final Set<Fanout<?, ?>> fanouts = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+  private final List<Machinery<?>> started = new CopyOnWriteArrayList<>();
   private final AtomicBoolean ticking = new AtomicBoolean();
   private final List<String> history = new ArrayList<>(); // guarded by lock
-  private final List<Thread> retiring = new CopyOnWriteArrayList<>();
+  private final List<Thread> resizers = new CopyOnWriteArrayList<>();
+  private final long created = System.nanoTime();
   private volatile Choice choice;
-  private volatile AbstractPool current;
-  private volatile ThreadPool platform;
-  private volatile ThreadPool virtual;
+  private volatile Machinery<?> current;
+  private volatile Machinery<?> platform;
+  private volatile Machinery<?> virtual;
   private volatile ScheduledFuture<?> tick;
+  private volatile boolean closed;
   private volatile long nextCheck = System.nanoTime();
-  private static final long CHECK_EVERY_NANOS = 5_000_000;
   private volatile long dispatched; // written by dispatching threads; racy but only compared with done
   // The span being measured, and the one that began with the current choice (guarded by lock).
   private Span span;
   private Span choiceSpan;
   private Figures lastFigures;
   /** The backend just left, while it still runs work: spans are not judged until it is idle. */
-  private AbstractPool leaving;
+  private Machinery<?> leaving;
   private long leftAt;
   private boolean resizing;
 
-  public AutoPool(Settings settings, boolean isolated, int maxConcurrency, int maxWorkers) {
-    super(settings);
+  public AutoBackend(PoolContext context, boolean isolated, int maxConcurrency, int maxWorkers) {
+    this.context = context;
     this.isolated = isolated;
     this.maxConcurrency = maxConcurrency;
     this.planner = new Planner(cores, maxConcurrency, maxWorkers, isolated);
     Choice first = planner.first();
-    this.current = backendFor(first);
+    this.current = machineryFor(first);
     this.choice = first;
     history.add("start: " + first + (isolated ? " (isolated: user code runs only in worker processes)" : " (probing)"));
     startSpan();
@@ -81,82 +84,8 @@ public final class AutoPool extends AbstractPool {
   // ---- routing ----
 
   @Override
-  protected void dispatch(Task<Object, Object> task, List<? extends Job<?>> jobs) {
-    // Reading the clocks for a span's figures costs microseconds: not on every chunk of tiny tasks.
-    if (System.nanoTime() - nextCheck >= 0) {
-      replanIfDue();
-    }
-    AbstractPool target = current;
-    dispatched += jobs.size(); // racy on purpose: only tells the timer whether work is out
-    target.dispatch(route(target, task), jobs);
-    startTicking();
-  }
-
-  /** The task as the backend runs it: metered in this JVM, as it is in a worker process. */
-  private Task<Object, Object> route(AbstractPool target, Task<Object, Object> task) {
-    if (target instanceof ProcessPool) {
-      return task;
-    }
-    // One wrapper per task in a row: a batch runs one task, so this is one allocation per batch, and
-    // no map whose values (the wrappers) would hold their weak keys (the tasks) alive forever.
-    Metered last = lastMetered;
-    if (last != null && last.task == task) {
-      return last.wrapper;
-    }
-    Task<Object, Object> m = meter.wrap(task);
-    lastMetered = new Metered(task, m);
-    return m;
-  }
-
-  private record Metered(Task<?, ?> task, Task<Object, Object> wrapper) {}
-
-  private volatile Metered lastMetered;
-
-  @Override
-  protected void prepare(Task<?, ?> task) {
-    if (isolated) {
-      current.prepare(task); // proves the task can be sent before anything runs
-    }
-  }
-
-  @Override
-  protected int chunkSize(Task<?, ?> task) {
-    AbstractPool target = current;
-    @SuppressWarnings("unchecked")
-    Task<Object, Object> t = (Task<Object, Object>) task;
-    return target.chunkSize(route(target, t));
-  }
-
-  @Override
-  protected int lastChunkSize() {
-    return current.lastChunkSize();
-  }
-
-  @Override
-  protected int eagerWindow() {
-    return Integer.MAX_VALUE / 2; // bounded: a map must not commit every input to the first backend
-  }
-
-  @Override
-  protected int lazyWindow() {
-    return Integer.MAX_VALUE / 2; // the chosen concurrency bounds it (windowLimit), and may grow
-  }
-
-  @Override
-  protected long windowLimit(int windowChunks, int chunk) {
-    Choice c = choice;
-    long own = switch (c.kind()) {
-      // Chunks queued behind platform threads are taken back on a switch, so their window can be deep.
-      case PLATFORM_THREADS -> 64L * c.concurrency() * chunk;
-      case VIRTUAL_THREADS -> c.concurrency();
-      case WORKER_PROCESSES -> (2L * c.concurrency() + 2) * chunk;
-    };
-    return Math.min(super.windowLimit(windowChunks, chunk), own);
-  }
-
-  @Override
-  void fanoutStarted(Fanout<?, ?> fanout) {
-    fanouts.add(fanout);
+  public BackendKind kind() {
+    return choice.kind();
   }
 
   @Override
@@ -165,8 +94,60 @@ public final class AutoPool extends AbstractPool {
   }
 
   @Override
-  protected BackendKind backendName() {
-    return choice.kind();
+  public AutoTask prepare(Task<Object, Object> task) {
+    AutoTask prepared = new AutoTask(task, meter);
+    if (isolated) {
+      current.handle(prepared); // proves the task can be sent before anything runs
+    }
+    return prepared;
+  }
+
+  @Override
+  public void dispatch(AutoTask task, List<? extends Job> jobs) {
+    // Reading the clocks for a span's figures costs microseconds: not on every chunk of tiny tasks.
+    if (System.nanoTime() - nextCheck >= 0) {
+      replanIfDue();
+    }
+    Machinery<?> target = current;
+    dispatched += jobs.size(); // racy on purpose: only tells the timer whether work is out
+    target.dispatch(task, jobs);
+    startTicking();
+  }
+
+  @Override
+  public int chunkSize(AutoTask task, long batchSize) {
+    return current.chunkSize(task, batchSize);
+  }
+
+  @Override
+  public int lastChunkSize() {
+    return current.backend.lastChunkSize();
+  }
+
+  @Override
+  public int eagerWindow() {
+    return Integer.MAX_VALUE / 2; // bounded by maxRunning: a map must not commit every input to the first backend
+  }
+
+  @Override
+  public int lazyWindow() {
+    return Integer.MAX_VALUE / 2; // the chosen concurrency bounds it (maxRunning), and may grow
+  }
+
+  @Override
+  public long maxRunning(int chunk) {
+    Choice c = choice;
+    return switch (c.kind()) {
+      // Chunks queued behind platform threads are taken back on a switch, so their window can be deep.
+      case PLATFORM_THREADS -> 64L * c.concurrency() * chunk;
+      case VIRTUAL_THREADS -> c.concurrency();
+      case WORKER_PROCESSES -> (2L * c.concurrency() + 2) * chunk;
+    };
+  }
+
+  @Override
+  public int busy() {
+    return current.backend.busy();
   }
 
   // ---- re-planning ----
@@ -181,7 +162,7 @@ public final class AutoPool extends AbstractPool {
     replanIfDue();
     ticking.set(false);
     // Keep ticking while work is out: a batch of long tasks may complete nothing for a while.
-    if (!isClosed() && progress().doneSoFar() < dispatched) {
+    if (!closed && context.completedSoFar() < dispatched) {
       startTicking();
     }
   }
@@ -195,18 +176,18 @@ public final class AutoPool extends AbstractPool {
       if (resizing || settling()) {
         return;
       }
-      if (span.outstanding < choice.concurrency() && dispatched - progress().doneSoFar() >= choice.concurrency()) {
+      if (span.outstanding < choice.concurrency() && dispatched - context.completedSoFar() >= choice.concurrency()) {
         startSpan(); // the span began before work was out (a new pool, a new batch): begin it again now
         return;
       }
-      Figures f = spanFigures();
+      Figures f = span.figures(choice, current, meter, context.completedSoFar(), dispatched);
       if (!planner.ready(f)) {
         return;
       }
       lastFigures = f;
       meter.timeAll(f.meanWallNanos() < 0 || f.meanWallNanos() >= 100_000);
       Planner.Decision d = planner.next(choice, f);
-      if (d.reason() != null && !isClosed()) {
+      if (d.reason() != null && !closed) {
         switchTo(d.choice(), d.reason());
       }
       startSpan();
@@ -223,7 +204,7 @@ public final class AutoPool extends AbstractPool {
     if (leaving == null) {
       return false;
     }
-    if (leaving.busy() > 0 && System.nanoTime() - leftAt < 5_000_000_000L) {
+    if (leaving.backend.busy() > 0 && System.nanoTime() - leftAt < 5_000_000_000L) {
       return true;
     }
     leaving = null;
@@ -232,12 +213,8 @@ public final class AutoPool extends AbstractPool {
     return true;
   }
 
-  private Figures spanFigures() {
-    return span.figures(choice, current, meter, progress().doneSoFar(), dispatched);
-  }
-
   private void startSpan() {
-    span = new Span(current, meter, progress().doneSoFar(), dispatched);
+    span = new Span(current, meter, context.completedSoFar(), dispatched);
   }
 
   private void switchTo(Choice next, String reason) {
@@ -245,13 +222,13 @@ public final class AutoPool extends AbstractPool {
     if (history.size() == HISTORY) {
       history.remove(1);
     }
-    history.add(String.format(Locale.ROOT, "%.2f s: %s", elapsedSeconds(), reason));
+    history.add(String.format(java.util.Locale.ROOT, "%.2f s: %s", (System.nanoTime() - created) / 1e9, reason));
     if (next.kind() == BackendKind.WORKER_PROCESSES && next.concurrency() != previous.concurrency()) {
       resizeWorkers(next);
       return; // switches when the new workers are ready
     }
-    AbstractPool old = current;
-    current = backendFor(next);
+    Machinery<?> old = current;
+    current = machineryFor(next);
     if (old != current && lastFigures != null && lastFigures.utilisation() >= 0.5) {
       leaving = old;
       leftAt = System.nanoTime();
@@ -259,22 +236,23 @@ public final class AutoPool extends AbstractPool {
     choice = next;
     startSpan();
     choiceSpan = span;
-    if (old instanceof ThreadPool tp && old != current) {
-      // Work queued behind the old threads, not started: run it on the new choice instead.
-      for (Map.Entry<Task<Object, Object>, List<Job<?>>> e : tp.reclaimQueued().entrySet()) {
-        current.dispatch(e.getKey(), e.getValue());
+    if (old != current && old.backend instanceof PlatformThreadBackend threads) {
+      // Work queued behind the old threads, not started: run it on the new choice instead. The code of
+      // a chunk on threads is the metered task, which is the auto pool's handle for it.
+      for (PlatformThreadBackend.Reclaimed r : threads.reclaimQueued()) {
+        current.dispatch((AutoTask) r.code(), r.jobs());
       }
     }
-    nudgeAll();
+    context.capacityGrew();
   }
 
-  /** A process pool cannot grow; a new one is started beside it, and the old one retires when idle. */
+  /** A process backend cannot grow; a new one is started beside it, and the old one retires with the pool. */
   private void resizeWorkers(Choice next) {
     resizing = true;
-    Thread t = Thread.ofPlatform().daemon().name(settings.name() + "-resize").unstarted(() -> {
-      AbstractPool fresh;
+    Thread t = Thread.ofPlatform().daemon().name(context.poolName() + "-resize").unstarted(() -> {
+      Machinery<?> fresh;
       try {
-        fresh = backendFor(next);
+        fresh = machineryFor(next);
       } catch (RuntimeException e) {
         lock.lock();
         try {
@@ -287,9 +265,9 @@ public final class AutoPool extends AbstractPool {
       }
       lock.lock();
       try {
-        if (isClosed()) {
-          backends.remove(fresh);
-          fresh.terminate();
+        if (closed) {
+          started.remove(fresh);
+          fresh.backend.terminate();
           return;
         }
         resizing = false;
@@ -300,61 +278,51 @@ public final class AutoPool extends AbstractPool {
       } finally {
         lock.unlock();
       }
-      nudgeAll();
+      context.capacityGrew();
       // The old workers finish what they were sent; they are stopped with the pool, not now, because a
       // caller may still be handing them a chunk it routed a moment ago.
     });
-    retiring.add(t);
+    resizers.add(t);
     t.start();
   }
 
-  private void nudgeAll() {
-    synchronized (fanouts) {
-      for (Fanout<?, ?> f : fanouts) {
-        f.nudge();
-      }
-    }
-  }
-
-  private final long created = System.nanoTime();
-
-  private double elapsedSeconds() {
-    return (System.nanoTime() - created) / 1e9;
-  }
-
-  private AbstractPool backendFor(Choice c) {
-    Settings common = new Settings(settings.name() + "-" + switch (c.kind()) {
+  private Machinery<?> machineryFor(Choice c) {
+    String suffix = switch (c.kind()) {
       case PLATFORM_THREADS -> "platform";
       case VIRTUAL_THREADS -> "virtual";
       case WORKER_PROCESSES -> "processes";
-    },
-        c.kind() == BackendKind.VIRTUAL_THREADS ? maxConcurrency : c.concurrency(), settings.taskTimeout(), null);
-    AbstractPool pool = switch (c.kind()) {
-      case PLATFORM_THREADS -> platform != null ? platform : (platform = ThreadPool.platform(common));
-      case VIRTUAL_THREADS -> virtual != null ? virtual : (virtual = ThreadPool.virtual(common));
-      case WORKER_PROCESSES -> ProcessPool.start(new ProcessSettings(common, null, List.of(), Map.of(), null, null, 0, 0, 0,
-          JavaSerializationCodec.class, "", List.of()));
     };
-    if (!backends.contains(pool)) {
-      backends.add(pool);
+    Settings settings = new Settings(context.poolName() + "-" + suffix,
+        c.kind() == BackendKind.VIRTUAL_THREADS ? maxConcurrency : c.concurrency(),
+        context.settings().taskTimeout(), null);
+    PoolContext child = context.child(settings);
+    Machinery<?> m = switch (c.kind()) {
+      case PLATFORM_THREADS -> platform != null ? platform
+          : (platform = Machinery.of(PlatformThreadBackend.start(child), child));
+      case VIRTUAL_THREADS -> virtual != null ? virtual
+          : (virtual = Machinery.of(VirtualThreadBackend.start(child), child));
+      case WORKER_PROCESSES -> Machinery.of(ProcessBackend.start(new ProcessSettings(settings, null, List.of(), Map.of(),
+          null, null, 0, 0, 0, JavaSerializationCodec.class, "", List.of()), child), child);
+    };
+    if (!started.contains(m)) {
+      started.add(m);
     }
-    return pool;
+    return m;
   }
 
   // ---- plan ----
 
   @Override
-  public Plan plan() {
+  public Plan plan(Plan measured) {
     lock.lock();
     try {
       Choice c = choice;
-      long failures = progress().failedSoFar();
       long n;
       long wall;
       double share;
       long alloc = -1;
       if (c.kind() == BackendKind.WORKER_PROCESSES) {
-        long[] w = current.stats.totals();
+        long[] w = current.totals();
         long[] w0 = choiceSpan.workers;
         n = w[0] - w0[0];
         wall = n == 0 ? 0 : (w[1] - w0[1]) / n;
@@ -368,8 +336,8 @@ public final class AutoPool extends AbstractPool {
         alloc = m.meanAlloc();
       }
       long cpu = Math.round(wall * Math.min(1, share));
-      return new Plan(c.kind(), c.concurrency(), current.lastChunkSize(), n, Duration.ofNanos(wall),
-          Duration.ofNanos(cpu), failures, alloc, explain(c, n, wall, share), history);
+      return new Plan(c.kind(), c.concurrency(), current.backend.lastChunkSize(), n, Duration.ofNanos(wall),
+          Duration.ofNanos(cpu), measured.failures(), alloc, explain(c, n, wall, share), history);
     } finally {
       lock.unlock();
     }
@@ -384,42 +352,45 @@ public final class AutoPool extends AbstractPool {
       case WORKER_PROCESSES -> "isolated work, so worker processes, as many as keep the cores busy";
     };
     if (n == 0) {
-      return String.format(Locale.ROOT, "Auto: %s; no task has been measured on it yet.", c);
+      return String.format(java.util.Locale.ROOT, "Auto: %s; no task has been measured on it yet.", c);
     }
-    return String.format(Locale.ROOT, "Auto chose %s: %d tasks measured on it took %s each, %.1f%% on the CPU: %s.",
+    return String.format(java.util.Locale.ROOT, "Auto chose %s: %d tasks measured on it took %s each, %.1f%% on the CPU: %s.",
         c, n, Planner.human(wall), 100 * share, how);
   }
 
   // ---- lifecycle ----
 
   @Override
-  protected void shutdownGracefully() {
-    ScheduledFuture<?> t = tick;
-    if (t != null) {
-      t.cancel(false);
-    }
-    for (Thread r : retiring) {
+  public void close() {
+    closed = true;
+    cancelTick();
+    for (Thread r : resizers) {
       joinQuietly(r);
     }
-    for (AbstractPool p : backends) {
-      p.close();
+    for (Machinery<?> m : started) {
+      m.backend.close();
     }
   }
 
   @Override
-  protected void shutdownNow() {
+  public void terminate() {
+    closed = true;
+    cancelTick();
+    for (Machinery<?> m : started) {
+      m.backend.terminate();
+    }
+    for (Thread r : resizers) {
+      joinQuietly(r);
+    }
+    for (Machinery<?> m : started) {
+      m.backend.terminate(); // one a resizer started meanwhile
+    }
+  }
+
+  private void cancelTick() {
     ScheduledFuture<?> t = tick;
     if (t != null) {
       t.cancel(false);
-    }
-    for (AbstractPool p : backends) {
-      p.terminate();
-    }
-    for (Thread r : retiring) {
-      joinQuietly(r);
-    }
-    for (AbstractPool p : backends) {
-      p.terminate();
     }
   }
 

@@ -2,7 +2,8 @@ package io.jpar.internal;
 
 import io.jpar.Outcome;
 import io.jpar.TaskFailedException;
-import io.jpar.TaskFuture;
+import io.jpar.spi.Job;
+import java.util.function.Consumer;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -10,14 +11,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One input on its way through a pool, and the future of its result. Backends complete it exactly once
- * ({@link #complete}, {@link #fail}, or a cancel); every later attempt is ignored, which is what makes
- * delivery exactly-once even when a timeout, a cancel and the task's own end race each other.
+ * One input on its way through a pool, and the future of its result: the backend sees it as a {@link
+ * Job}, the caller through a {@link FutureView} (never this class, whose completion methods are public
+ * for backends). Completed exactly once ({@link #complete}, {@link #fail}, or a cancel); every later
+ * attempt is ignored, which is what makes delivery exactly-once even when a timeout, a cancel and the
+ * task's own end race each other.
  *
- * <p>Hooks: {@link #onDone} (set before dispatch, by the caller's machinery) runs once after completion;
- * {@link #onCancel} (set by the backend) lets a cancel reach a running task.
+ * <p>Hooks: {@link #onDone} (set before dispatch, by the batch) runs once after completion; {@link
+ * #onCancel} (set by the backend) lets a cancel reach a running task.
  */
-public final class Job<O> implements TaskFuture<O> {
+public final class JobFuture<O> implements Job {
   private final long index;
   private final Object input;
   private final ProgressTracker progress;
@@ -36,8 +39,8 @@ public final class Job<O> implements TaskFuture<O> {
    */
   private volatile CompletableFuture<Void> waiters;
   private volatile DoneHook<O> onDone;
-  private volatile java.util.function.Consumer<? super Job<?>> onCancel;
-  private int crashes; // owned by the backend's lock
+  private volatile Consumer<? super Job> onCancel;
+  private int lostRuns; // owned by the backend's recovery
   private volatile boolean claimed;
 
   private static final int PENDING = 0;
@@ -51,28 +54,30 @@ public final class Job<O> implements TaskFuture<O> {
   static {
     try {
       var lookup = java.lang.invoke.MethodHandles.lookup();
-      CLAIMED = lookup.findVarHandle(Job.class, "claimed", boolean.class);
-      WAITERS = lookup.findVarHandle(Job.class, "waiters", CompletableFuture.class);
+      CLAIMED = lookup.findVarHandle(JobFuture.class, "claimed", boolean.class);
+      WAITERS = lookup.findVarHandle(JobFuture.class, "waiters", CompletableFuture.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
 
-  /** Counts one more worker lost (crash or timeout) under this job; returns the count. */
-  public int recordCrash() {
-    return ++crashes;
+  @Override
+  public int countLostRun() {
+    return ++lostRuns;
   }
 
-  Job(long index, Object input, ProgressTracker progress) {
+  JobFuture(long index, Object input, ProgressTracker progress) {
     this.index = index;
     this.input = input;
     this.progress = progress;
   }
 
+  @Override
   public long index() {
     return index;
   }
 
+  @Override
   public Object input() {
     return input;
   }
@@ -84,7 +89,7 @@ public final class Job<O> implements TaskFuture<O> {
      * @param wake false when the completer has more completions in hand right now, so that a waiting
      *     consumer need not be woken for each one (it is woken for the last)
      */
-    void done(Job<O> job, boolean wake);
+    void done(JobFuture<O> job, boolean wake);
   }
 
   /** Sets the hook that runs once this job completes; call before dispatching it. */
@@ -92,21 +97,17 @@ public final class Job<O> implements TaskFuture<O> {
     this.onDone = hook;
   }
 
-  /**
-   * Sets what a cancel must do to stop the running task (interrupt a thread, kill a worker); it is
-   * handed this job, so that one hook object can serve every job of a chunk.
-   */
-  public void onCancel(java.util.function.Consumer<? super Job<?>> hook) {
+  @Override
+  public void onCancel(Consumer<? super Job> hook) {
     this.onCancel = hook;
   }
 
-  /** Completes with a value; {@code false} if the job was already complete. */
+  @Override
   public boolean complete(Object value) {
     return complete(value, true);
   }
 
-  /** As {@link #complete(Object)}; {@code wake} as in {@link DoneHook#done}. */
-  @SuppressWarnings("unchecked")
+  @Override
   public boolean complete(Object value, boolean wake) {
     if (!claim(true)) {
       return false;
@@ -116,12 +117,12 @@ public final class Job<O> implements TaskFuture<O> {
     return after(wake);
   }
 
-  /** Completes with a failure; {@code false} if the job was already complete. */
+  @Override
   public boolean fail(Throwable error) {
     return fail(error, true);
   }
 
-  /** As {@link #fail(Throwable)}; {@code wake} as in {@link DoneHook#done}. */
+  @Override
   public boolean fail(Throwable error, boolean wake) {
     if (!claim(false)) {
       return false;
@@ -152,6 +153,11 @@ public final class Job<O> implements TaskFuture<O> {
   }
 
   @Override
+  public boolean cancel() {
+    return cancel(false);
+  }
+
+  /** Cancels; with {@code mayInterruptIfRunning}, the backend's cancel hook stops the running task. */
   public boolean cancel(boolean mayInterruptIfRunning) {
     boolean won = claim(false);
     if (won) {
@@ -160,7 +166,7 @@ public final class Job<O> implements TaskFuture<O> {
       after(true);
     }
     if (won && mayInterruptIfRunning) {
-      java.util.function.Consumer<? super Job<?>> hook = onCancel;
+      Consumer<? super Job> hook = onCancel;
       if (hook != null) {
         hook.accept(this);
       }
@@ -218,7 +224,6 @@ public final class Job<O> implements TaskFuture<O> {
     return s;
   }
 
-  @Override
   public boolean isCancelled() {
     return state == CANCELLED;
   }
@@ -228,12 +233,10 @@ public final class Job<O> implements TaskFuture<O> {
     return state != PENDING;
   }
 
-  @Override
   public O get() throws InterruptedException, ExecutionException {
     return report(awaitDone());
   }
 
-  @Override
   public O get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
     int s = state;
     if (s == PENDING) {
@@ -256,7 +259,6 @@ public final class Job<O> implements TaskFuture<O> {
     };
   }
 
-  @Override
   @SuppressWarnings("unchecked")
   public O join() {
     if (joinDone() == SUCCEEDED) {
@@ -265,7 +267,6 @@ public final class Job<O> implements TaskFuture<O> {
     throw failure();
   }
 
-  @Override
   @SuppressWarnings("unchecked")
   public Outcome<O> outcome() {
     return joinDone() == SUCCEEDED ? new Outcome.Success<>((O) value) : new Outcome.Failure<>(failure());
@@ -280,7 +281,6 @@ public final class Job<O> implements TaskFuture<O> {
     return new TaskFailedException(index, TaskFailedException.describeInput(input), error);
   }
 
-  @Override
   @SuppressWarnings("unchecked")
   public CompletableFuture<O> toCompletableFuture() {
     CompletableFuture<O> copy = new CompletableFuture<>();
@@ -297,6 +297,6 @@ public final class Job<O> implements TaskFuture<O> {
   @Override
   public String toString() {
     int s = state;
-    return "Job#" + index + (s == PENDING ? "[pending]" : s == SUCCEEDED ? "[done]" : "[failed]");
+    return "JobFuture#" + index + (s == PENDING ? "[pending]" : s == SUCCEEDED ? "[done]" : "[failed]");
   }
 }

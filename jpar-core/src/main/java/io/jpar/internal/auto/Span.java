@@ -1,11 +1,9 @@
-package io.jpar.internal;
+package io.jpar.internal.auto;
 
-import io.jpar.internal.auto.Meter;
-import io.jpar.internal.auto.Planner;
+import io.jpar.internal.TaskStats;
 import io.jpar.internal.auto.Planner.Choice;
 import io.jpar.internal.auto.Planner.Figures;
 import io.jpar.BackendKind;
-import io.jpar.internal.thread.ThreadPool;
 import java.lang.management.ManagementFactory;
 
 /**
@@ -25,19 +23,19 @@ final class Span {
   final Meter.Totals meter;
   final long[] workers;
 
-  Span(AbstractPool current, Meter meter, long doneSoFar, long dispatched) {
+  Span(Machinery<?> current, Meter meter, long doneSoFar, long dispatched) {
     this.done = doneSoFar;
     this.outstanding = dispatched - doneSoFar;
     this.meter = meter.totals();
-    this.workers = current.stats.totals();
-    this.threadsCpu = current instanceof ThreadPool tp ? tp.threadsCpuNanos() : -1;
+    this.workers = current.totals();
+    this.threadsCpu = current.threadsCpuNanos();
   }
 
-  Figures figures(Choice choice, AbstractPool current, Meter meter, long doneNow, long dispatched) {
+  Figures figures(Choice choice, Machinery<?> current, Meter meter, long doneNow, long dispatched) {
     long elapsed = System.nanoTime() - start;
     long completed = doneNow - done;
     if (choice.kind() == BackendKind.WORKER_PROCESSES) { // the workers measure themselves, per chunk
-      long[] w = current.stats.totals();
+      long[] w = current.totals();
       long tasks = w[0] - workers[0];
       long wall = w[1] - workers[1];
       long cpu = w[2] - workers[2];
@@ -57,15 +55,15 @@ final class Span {
    * told: only while every thread (or every virtual-thread slot) held a task the whole span, and not
    * over a span that was mostly a GC pause, during which threads use no CPU but do not wait either.
    */
-  private double runningShare(Choice choice, AbstractPool current, long elapsed, long completed, double utilisation,
+  private double runningShare(Choice choice, Machinery<?> current, long elapsed, long completed, double utilisation,
       long outstandingNow) {
     long working = elapsed - (gcNanos() - gc);
     int n = choice.concurrency();
     if (Math.min(outstandingNow, outstanding) < n || working < elapsed / 2) {
       return Double.NaN;
     }
-    if (current instanceof ThreadPool tp && choice.kind() == BackendKind.PLATFORM_THREADS && threadsCpu >= 0) {
-      long now = tp.threadsCpuNanos();
+    if (choice.kind() == BackendKind.PLATFORM_THREADS && threadsCpu >= 0) {
+      long now = current.threadsCpuNanos();
       return now < 0 ? Double.NaN : Math.min(1, (now - threadsCpu) / (double) (working * n));
     }
     if (choice.kind() == BackendKind.VIRTUAL_THREADS && completed == 0 && utilisation < Planner.COMPUTING) {

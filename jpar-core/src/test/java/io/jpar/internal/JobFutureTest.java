@@ -15,16 +15,16 @@ import org.junit.jupiter.api.Timeout;
 
 /** The job's own future: no CompletableFuture until someone blocks, and no lost wake-up when one does. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class JobTest {
-  private static Job<String> job() {
-    return new Job<>(7, "in", new ProgressTracker(null));
+class JobFutureTest {
+  private static JobFuture<String> job() {
+    return new JobFuture<>(7, "in", new ProgressTracker(null));
   }
 
   @Test
   void aBlockedGetWakesForACompletionThatRacesItsInstall() throws Exception {
     // The race the lazy future must survive: the completer publishes while the waiter installs.
     for (int i = 0; i < 5_000; i++) {
-      Job<String> j = job();
+      JobFuture<String> j = job();
       CountDownLatch go = new CountDownLatch(1);
       Thread completer = Thread.ofPlatform().start(() -> {
         try {
@@ -42,7 +42,7 @@ class JobTest {
 
   @Test
   void getJoinAndOutcomeReportAFailureWithTheTasksOwnException() {
-    Job<String> j = job();
+    JobFuture<String> j = job();
     IllegalStateException boom = new IllegalStateException("boom");
     assertThat(j.fail(boom)).isTrue();
     assertThat(j.complete("late")).isFalse();
@@ -55,7 +55,7 @@ class JobTest {
 
   @Test
   void aCancelledJobSaysSoEverywhere() throws Exception {
-    Job<String> j = job();
+    JobFuture<String> j = job();
     CompletableFuture<String> early = j.toCompletableFuture();
     assertThat(j.cancel(false)).isTrue();
     assertThat(j.cancel(false)).isTrue(); // already cancelled: still true, as Future says
@@ -68,7 +68,7 @@ class JobTest {
 
   @Test
   void aTimedGetOnAPendingJobTimesOutAndAValueReachesCompletableFuturesMadeBeforeAndAfter() throws Exception {
-    Job<String> j = job();
+    JobFuture<String> j = job();
     assertThatThrownBy(() -> j.get(20, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
     CompletableFuture<String> before = j.toCompletableFuture();
     j.complete("done");

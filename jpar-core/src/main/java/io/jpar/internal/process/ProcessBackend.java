@@ -3,8 +3,10 @@ package io.jpar.internal.process;
 import io.jpar.BackendKind;
 import io.jpar.JparException;
 import io.jpar.Task;
-import io.jpar.internal.AbstractPool;
-import io.jpar.internal.Job;
+import io.jpar.BackendKind;
+import io.jpar.internal.PoolContext;
+import io.jpar.spi.Backend;
+import io.jpar.spi.Job;
 import io.jpar.internal.process.wire.Frame;
 import io.jpar.internal.process.wire.RemoteFailure;
 import java.io.ByteArrayInputStream;
@@ -12,10 +14,7 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.WeakHashMap;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -30,7 +29,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * state. Nothing blocks while holding it: frames are written after it is released ({@link #pump}),
  * and jobs are completed outside it (their callbacks run user-visible code).
  */
-public final class ProcessPool extends AbstractPool {
+public final class ProcessBackend implements Backend<TaskEntry> {
   /** Consecutive workers that fail to start before the pool gives up as broken. */
   static final int MAX_START_FAILURES = 3;
   static final long EXIT_GRACE_MILLIS = 5_000;
@@ -39,7 +38,8 @@ public final class ProcessPool extends AbstractPool {
   final Wire wire;
   final WorkerLauncher launcher;
   private final Recovery recovery = new Recovery(this);
-  private final Map<Task<?, ?>, TaskEntry> tasks = Collections.synchronizedMap(new WeakHashMap<>());
+  final PoolContext context;
+  private final TaskTable tasks;
   final byte[] initializerBytes;
   private volatile TaskEntry lastEntry;
   private final WorkerLifecycle lifecycle;
@@ -51,24 +51,24 @@ public final class ProcessPool extends AbstractPool {
   final ArrayDeque<Batch> pending = new ArrayDeque<>();
   int inFlight;
   int nextWorkerId = 1;
-  private int nextTaskId = 1;
   private long nextBatchId = 1;
   int startFailures;
   Throwable broken;
   boolean stopping;
 
-  private ProcessPool(ProcessSettings ps) {
-    super(ps.common());
+  private ProcessBackend(ProcessSettings ps, PoolContext context) {
     this.ps = ps;
+    this.context = context;
     this.wire = new Wire(ps);
     this.launcher = new WorkerLauncher(ps);
     this.initializerBytes = ps.initializer() == null ? new byte[0] : wire.encodeTask(ps.initializer(), "initializer");
     this.lifecycle = new WorkerLifecycle(this);
+    this.tasks = new TaskTable(wire, ps.chunkSize(), ps.maxTasksPerWorker());
   }
 
   /** Starts the workers and returns once all of them have answered their handshake. */
-  public static ProcessPool start(ProcessSettings ps) {
-    ProcessPool pool = new ProcessPool(ps);
+  public static ProcessBackend start(ProcessSettings ps, PoolContext context) {
+    ProcessBackend pool = new ProcessBackend(ps, context);
     pool.lifecycle.startAll();
     return pool;
   }
@@ -76,48 +76,46 @@ public final class ProcessPool extends AbstractPool {
   // ---- tasks and dispatch ----
 
   @Override
-  protected void prepare(Task<?, ?> task) {
-    entry(task);
-  }
-
-  private TaskEntry entry(Task<?, ?> task) {
-    synchronized (tasks) {
-      return tasks.computeIfAbsent(task, t -> new TaskEntry(nextTaskId++, wire.encodeTask(t, "task"), ps.chunkSize(),
-          ps.maxTasksPerWorker()));
-    }
-  }
-
-  @Override
-  protected int chunkSize(Task<?, ?> task) {
-    TaskEntry e = entry(task);
-    lastEntry = e;
-    return e.chunkSize();
-  }
-
-  @Override
-  protected BackendKind backendName() {
+  public BackendKind kind() {
     return BackendKind.WORKER_PROCESSES;
   }
 
   @Override
-  protected int lastChunkSize() {
+  public int parallelism() {
+    return context.parallelism();
+  }
+
+  /** Encodes the task (refusing one that cannot travel), or finds the entry of an equal one. */
+  @Override
+  public TaskEntry prepare(Task<Object, Object> task) {
+    return tasks.entryFor(task);
+  }
+
+  @Override
+  public int chunkSize(TaskEntry task, long batchSize) {
+    lastEntry = task;
+    return task.chunkSize();
+  }
+
+  @Override
+  public int lastChunkSize() {
     TaskEntry e = lastEntry;
     return e == null ? 1 : e.chunkSize();
   }
 
   @Override
-  protected int lazyWindow() {
+  public int lazyWindow() {
     return 2 * parallelism() + 2;
   }
 
   @Override
-  protected int eagerWindow() {
+  public int eagerWindow() {
     return lazyWindow(); // chunks are sized as results come in, so they must not all be cut up front
   }
 
   @Override
-  protected void dispatch(Task<Object, Object> task, List<? extends Job<?>> jobs) {
-    List<Job<?>> sendable = new ArrayList<>(jobs);
+  public void dispatch(TaskEntry task, List<? extends Job> jobs) {
+    List<Job> sendable = new ArrayList<>(jobs);
     byte[] encoded;
     try {
       encoded = wire.encodeInputs(sendable);
@@ -128,7 +126,7 @@ public final class ProcessPool extends AbstractPool {
       }
       encoded = wire.encodeInputsAgain(sendable);
     }
-    enqueue(new Batch(0, entry(task), sendable, encoded), false);
+    enqueue(new Batch(0, task, sendable, encoded), false);
   }
 
   /** Queues a batch (at the front for work recovered from a dead worker) and starts what can start. */
@@ -154,15 +152,15 @@ public final class ProcessPool extends AbstractPool {
       return;
     }
     if (stopped) {
-      for (Job<?> j : batch.jobs) {
-        j.fail(new IllegalStateException("pool '" + settings.name() + "' is closed; the task was not run"));
+      for (Job j : batch.jobs) {
+        j.fail(new IllegalStateException("pool '" + context.poolName() + "' is closed; the task was not run"));
       }
       return;
     }
     pump();
   }
 
-  Batch newBatch(TaskEntry task, List<Job<?>> jobs) {
+  Batch newBatch(TaskEntry task, List<Job> jobs) {
     return new Batch(0, task, jobs, wire.encodeInputsAgain(jobs));
   }
 
@@ -206,8 +204,8 @@ public final class ProcessPool extends AbstractPool {
     if (b.jobs.size() <= allowance) {
       return b;
     }
-    List<Job<?>> head = b.jobs.subList(0, allowance);
-    List<Job<?>> tail = b.jobs.subList(allowance, b.jobs.size());
+    List<Job> head = b.jobs.subList(0, allowance);
+    List<Job> tail = b.jobs.subList(allowance, b.jobs.size());
     Batch rest = renumber(new Batch(0, b.task, List.copyOf(tail), wire.encodeInputsAgain(tail)));
     pending.addFirst(rest);
     return renumber(new Batch(0, b.task, List.copyOf(head), wire.encodeInputsAgain(head)));
@@ -216,8 +214,8 @@ public final class ProcessPool extends AbstractPool {
   /** Gives a batch its id and points its jobs' cancel hooks at it. Called with the lock held. */
   private Batch renumber(Batch b) {
     Batch numbered = new Batch(nextBatchId++, b.task, b.jobs, b.inputs);
-    java.util.function.Consumer<Job<?>> hook = j -> onCancel(numbered);
-    for (Job<?> j : numbered.jobs) {
+    java.util.function.Consumer<Job> hook = j -> onCancel(numbered);
+    for (Job j : numbered.jobs) {
       j.onCancel(hook);
     }
     return numbered;
@@ -235,7 +233,7 @@ public final class ProcessPool extends AbstractPool {
       w.forget(b.task.id);
       return;
     }
-    if (settings.taskTimeout() != null) {
+    if (ps.common().taskTimeout() != null) {
       recovery.watchDeadline(b);
     }
   }
@@ -298,10 +296,10 @@ public final class ProcessPool extends AbstractPool {
     }
     Object[] values = wire.decodeResults(in, payload);
     if (last && computeNanos > 0) { // before completing: whoever sees the result may ask for the plan at once
-      stats.add(b.jobs.size(), computeNanos, cpuNanos);
+      context.recordTasks(b.jobs.size(), computeNanos, cpuNanos);
     }
     for (int i = 0; i < values.length; i++) {
-      Job<?> job = b.jobs.get(from + i);
+      Job job = b.jobs.get(from + i);
       boolean wake = i == values.length - 1; // wake a waiting caller once per frame, not once per result
       if (values[i] instanceof RemoteFailure rf) {
         job.fail(wire.toThrowable(rf), wake);
@@ -414,8 +412,8 @@ public final class ProcessPool extends AbstractPool {
     }
   }
 
-  static void failAll(List<Job<?>> jobs, Throwable cause) {
-    for (Job<?> j : jobs) {
+  static void failAll(List<Job> jobs, Throwable cause) {
+    for (Job j : jobs) {
       j.fail(new JparException("the process pool is broken: " + cause.getMessage(), cause));
     }
   }
@@ -423,12 +421,12 @@ public final class ProcessPool extends AbstractPool {
   // ---- lifecycle: see WorkerLifecycle ----
 
   @Override
-  protected void shutdownGracefully() {
+  public void close() {
     lifecycle.stopGracefully();
   }
 
   @Override
-  protected void shutdownNow() {
+  public void terminate() {
     lifecycle.stopNow();
   }
 }

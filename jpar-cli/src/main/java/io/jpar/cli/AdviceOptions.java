@@ -29,13 +29,17 @@ final class AdviceOptions {
   @Option(names = "--sample", paramLabel = "N", description = "Use only the first N inputs (default: all).")
   Integer sample;
 
-  /** Runs the sweep, prints the table and verdict, draws the chart if asked. */
-  <I> Advice advise(Task<? super I, ?> task, List<? extends I> inputs, List<Path> workerClassPath, PrintWriter out,
-      PrintWriter err, String what) throws IOException {
+  /**
+   * Runs the sweep, prints the table and verdict, draws the chart if asked. Worker processes are tried
+   * unless {@code --no-processes} was given or {@code processesFit} is false (a task whose state lives
+   * in this JVM); the options themselves stay as parsed.
+   */
+  <I> Advice advise(Task<? super I, ?> task, List<? extends I> inputs, List<Path> workerClassPath, boolean processesFit,
+      PrintWriter out, PrintWriter err, String what) throws IOException {
     List<? extends I> used = sample == null ? inputs : inputs.subList(0, Math.min(sample, inputs.size()));
     err.printf("jpar advise: measuring %s on %d inputs, on each backend at a few sizes...%n", what, used.size());
     err.flush();
-    Advice advice = Advisor.builder().maxConcurrency(maxConcurrency).processes(!noProcesses).trialLimit(trialLimit)
+    Advice advice = Advisor.builder().maxConcurrency(maxConcurrency).processes(processesFit && !noProcesses).trialLimit(trialLimit)
         .workerClassPath(workerClassPath.toArray(Path[]::new)).build().measure(task, used);
     out.println(advice);
     if (chart != null) {

@@ -65,7 +65,7 @@ final class AdviseCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--inputs " + inputs + " has no input (one per line)");
     }
     Task<String, ?> task = load();
-    options.advise(task, lines, List.of(classpath.toAbsolutePath()), spec.commandLine().getOut(),
+    options.advise(task, lines, List.of(classpath.toAbsolutePath()), true, spec.commandLine().getOut(),
         spec.commandLine().getErr(), taskClass);
     return 0;
   }

@@ -38,7 +38,7 @@ final class AdviseCsvCommand implements Callable<Integer> {
       return 1;
     }
     Task<Slice, FileProfile> task = CsvJob::profile;
-    options.advise(task, job.slices(), List.of(), spec.commandLine().getOut(), spec.commandLine().getErr(),
+    options.advise(task, job.slices(), List.of(), true, spec.commandLine().getOut(), spec.commandLine().getErr(),
         "CSV profiling (" + job.files().size() + " files)");
     return 0;
   }

@@ -61,8 +61,7 @@ final class AdviseFetchCommand implements Callable<Integer> {
     Fetcher fetcher = new Fetcher(new Fetcher.Settings(timeout, 0, 5, Math.max(1, perHost), Map.of(), null,
         Duration.ofMillis(200)));
     Task<URI, FetchResult> task = fetcher::fetch;
-    options.noProcesses = true;
-    options.advise(task, list.urls(), List.of(), spec.commandLine().getOut(), spec.commandLine().getErr(),
+    options.advise(task, list.urls(), List.of(), false, spec.commandLine().getOut(), spec.commandLine().getErr(),
         "fetching " + list.urls().size() + " URLs");
     return 0;
   }

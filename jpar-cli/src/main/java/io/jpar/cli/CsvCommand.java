@@ -60,10 +60,11 @@ final class CsvCommand implements Callable<Integer> {
   @Option(names = {"-o", "--output"}, description = "Write the report to FILE instead of standard output.")
   Path output;
 
-  @Option(names = "--backend", defaultValue = "processes",
+  @Option(names = "--backend", defaultValue = "processes", converter = BackendChoice.Converter.class,
+      completionCandidates = BackendChoice.Words.class,
       description = {"processes, threads, virtual or auto (default: ${DEFAULT-VALUE}: a hostile file can only exhaust its own worker).",
         "auto measures the work as it runs, chooses, and says what it chose on standard error."})
-  Backend backend;
+  BackendChoice backend;
 
   @Option(names = {"-w", "--workers"}, description = "How many workers (default: the number of cores).")
   Integer workers;
@@ -136,7 +137,7 @@ final class CsvCommand implements Callable<Integer> {
         Pool pool = backend.pool(n, bar)) {
       List<Outcome<FileProfile>> outcomes = pool.mapOutcomes(CsvJob::profile, job.slices());
       profiles = job.assemble(outcomes);
-      if (backend == Backend.auto) {
+      if (backend.isAuto()) {
         spec.commandLine().getErr().println("jpar csv: " + pool.plan().explanation());
       }
     }

@@ -6,6 +6,7 @@ import io.jpar.BackendKind;
 import io.jpar.Outcome;
 import io.jpar.Pool;
 import io.jpar.Task;
+import io.jpar.VirtualThreadPoolBuilder;
 import io.jpar.WorkerCrashedException;
 import io.jpar.cli.csv.CsvJob;
 import io.jpar.cli.csv.FileProfile;
@@ -20,9 +21,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -58,6 +61,9 @@ final class DemoCommand implements Callable<Integer> {
   Duration latency;
 
   private static final int SMALL_POOL = 32;
+  private static final BackendChoice THREADS = BackendChoice.of(BackendKind.PLATFORM_THREADS);
+  private static final BackendChoice VIRTUAL = BackendChoice.of(BackendKind.VIRTUAL_THREADS);
+  private static final BackendChoice PROCESSES = BackendChoice.of(BackendKind.WORKER_PROCESSES);
   private final List<String> autoPlans = new ArrayList<>();
 
   @Override
@@ -95,26 +101,20 @@ final class DemoCommand implements Callable<Integer> {
     List<Slice> warm = Stream.generate(() -> slices.get(0)).limit(2L * cores).toList();
     warm.subList(0, 2).forEach(CsvJob::profile);
     Measurement seq = Measurement.of("CSV, sequential", () -> slices.forEach(CsvJob::profile));
-    Measurement threads;
-    try (Pool pool = Pool.threads().build()) {
-      pool.map(profile, warm);
-      threads = Measurement.of("CSV, " + cores + " platform threads", () -> pool.map(profile, slices));
-    }
-    Measurement procs;
-    try (Pool pool = Pool.processes().build()) {
-      pool.map(profile, warm);
-      procs = Measurement.of("CSV, " + cores + " worker processes", () -> pool.map(profile, slices));
-    }
-    Measurement auto;
-    try (Pool pool = Pool.auto().build()) {
-      pool.map(profile, warm);
-      auto = Measurement.of("CSV, Pool.auto()", () -> pool.map(profile, slices));
-      autoPlans.add("CSV: " + pool.plan().explanation());
-    }
     int n = slices.size();
-    return List.of(new Row(seq, seq, Kind.COMPUTE, BackendKind.PLATFORM_THREADS, 1, n),
-        new Row(threads, seq, Kind.COMPUTE, BackendKind.PLATFORM_THREADS, cores, n),
-        new Row(procs, seq, Kind.COMPUTE, BackendKind.WORKER_PROCESSES, cores, n), new Row(auto, seq, Kind.COMPUTE, null, 0, n));
+    List<Row> rows = new ArrayList<>(List.of(new Row(seq, seq, Work.COMPUTE, THREADS, 1, n)));
+    for (Setup s : List.of(new Setup(THREADS, cores), new Setup(PROCESSES, cores),
+        new Setup(BackendChoice.AUTO, VirtualThreadPoolBuilder.DEFAULT_MAX_CONCURRENCY))) {
+      try (Pool pool = s.on.pool(s.workers)) {
+        pool.map(profile, warm);
+        Measurement m = Measurement.of("CSV, " + s.name(), () -> pool.map(profile, slices));
+        rows.add(new Row(m, seq, Work.COMPUTE, s.on, s.workers, n));
+        if (s.on.isAuto()) {
+          autoPlans.add("CSV: " + pool.plan().explanation());
+        }
+      }
+    }
+    return rows;
   }
 
   private List<Row> fetchRuns(HttpServer server) {
@@ -123,21 +123,19 @@ final class DemoCommand implements Callable<Integer> {
     Fetcher fetcher = new Fetcher(new Fetcher.Settings(Duration.ofSeconds(30), 1, 0, fetches, Map.of(), null,
         Duration.ofMillis(100)));
     Task<URI, FetchResult> get = fetcher::fetch;
-    Measurement small;
-    try (Pool pool = Pool.threads().workers(SMALL_POOL).build()) {
-      small = Measurement.of(fetches + " HTTP calls, " + SMALL_POOL + " platform threads", () -> check(pool.map(get, uris)));
+    List<Row> rows = new ArrayList<>();
+    for (Setup s : List.of(new Setup(THREADS, SMALL_POOL), new Setup(VIRTUAL, fetches),
+        new Setup(BackendChoice.AUTO, fetches))) {
+      try (Pool pool = s.on.pool(s.workers)) {
+        Measurement m = Measurement.of(fetches + " HTTP calls, " + s.name(), () -> check(pool.map(get, uris)));
+        Measurement baseline = rows.isEmpty() ? m : rows.getFirst().m; // the small pool of platform threads
+        rows.add(new Row(m, baseline, Work.WAIT, s.on, s.workers, fetches));
+        if (s.on.isAuto()) {
+          autoPlans.add("HTTP: " + pool.plan().explanation());
+        }
+      }
     }
-    Measurement virtual;
-    try (Pool pool = Pool.virtualThreads().maxConcurrency(fetches).build()) {
-      virtual = Measurement.of(fetches + " HTTP calls, virtual threads", () -> check(pool.map(get, uris)));
-    }
-    Measurement auto;
-    try (Pool pool = Pool.auto().maxConcurrency(fetches).build()) {
-      auto = Measurement.of(fetches + " HTTP calls, Pool.auto()", () -> check(pool.map(get, uris)));
-      autoPlans.add("HTTP: " + pool.plan().explanation());
-    }
-    return List.of(new Row(small, small, Kind.WAIT, BackendKind.PLATFORM_THREADS, SMALL_POOL, fetches),
-        new Row(virtual, small, Kind.WAIT, BackendKind.VIRTUAL_THREADS, fetches, fetches), new Row(auto, small, Kind.WAIT, null, 0, fetches));
+    return rows;
   }
 
   private static void check(List<FetchResult> results) {
@@ -178,25 +176,20 @@ final class DemoCommand implements Callable<Integer> {
    */
   private void verdict(PrintWriter out, List<Row> rows) {
     out.println("Verdict (the advisor on the runs above):");
-    for (Kind kind : Kind.values()) {
-      List<Advice.Trial> trials = rows.stream().filter(r -> r.kind == kind && !r.auto())
-          .map(r -> new Advice.Trial(r.backend, r.workers, r.tasks, r.tasks, r.m.wall(),
-              r.m.cpu().toNanos() / (double) Math.max(1, r.m.wall().toNanos()), 0)).toList();
-      Advice advice = Advice.of(trials);
-      out.printf(Locale.ROOT, "  %s work: %s%n", kind == Kind.COMPUTE ? "computing" : "waiting", advice.explanation());
+    Map<Work, Double> autoVsFastest = new EnumMap<>(Work.class);
+    for (Work work : Work.values()) {
+      List<Row> ofWork = rows.stream().filter(r -> r.work == work).toList();
+      Advice advice = Advice.of(ofWork.stream().flatMap(r -> r.trial().stream()).toList());
+      out.printf(Locale.ROOT, "  %s work: %s%n", work == Work.COMPUTE ? "computing" : "waiting", advice.explanation());
+      Duration fastest = advice.trials().stream().map(Advice.Trial::elapsed).min(Comparator.naturalOrder()).orElseThrow();
+      Row auto = ofWork.stream().filter(Row::auto).findFirst().orElseThrow();
+      autoVsFastest.put(work, auto.m.wall().toNanos() / (double) fastest.toNanos());
     }
     for (String plan : autoPlans) {
       out.println("  " + plan);
     }
-    Row autoCsv = rows.stream().filter(r -> r.kind == Kind.COMPUTE && r.auto()).findFirst().orElseThrow();
-    Row autoHttp = rows.stream().filter(r -> r.kind == Kind.WAIT && r.auto()).findFirst().orElseThrow();
     out.printf(Locale.ROOT, "  Pool.auto() took %.2fx the best fixed run's time on CSV and %.2fx on HTTP, choosing by itself.%n",
-        autoCsv.m.seconds() / best(rows, Kind.COMPUTE), autoHttp.m.seconds() / best(rows, Kind.WAIT));
-  }
-
-  private static double best(List<Row> rows, Kind kind) {
-    return rows.stream().filter(r -> r.kind == kind && !r.auto()).mapToDouble(r -> r.m.seconds())
-        .min().orElseThrow();
+        autoVsFastest.get(Work.COMPUTE), autoVsFastest.get(Work.WAIT));
   }
 
   private static String firstLine(String s) {
@@ -219,26 +212,40 @@ final class DemoCommand implements Callable<Integer> {
     return "done in pid " + ProcessHandle.current().pid();
   }
 
-  enum Kind { COMPUTE, WAIT }
+  enum Work { COMPUTE, WAIT }
+
+  /** A configuration the demo runs on; its name in the table comes from the backend kind's label. */
+  record Setup(BackendChoice on, int workers) {
+    String name() {
+      return on.kind().map(k -> k == BackendKind.VIRTUAL_THREADS ? k.label() : workers + " " + k.label())
+          .orElse("Pool.auto()");
+    }
+  }
 
   /**
    * One line of the table: a measurement, its baseline, what kind of work it is, and on what it ran
-   * ({@code backend} is null for Pool.auto(), which chooses).
+   * (for {@link BackendChoice#AUTO}, {@code workers} is Pool.auto()'s ceiling on concurrency).
    */
-  record Row(Measurement m, Measurement baseline, Kind kind, BackendKind backend, int workers, int tasks) {
+  record Row(Measurement m, Measurement baseline, Work work, BackendChoice on, int workers, int tasks) {
     boolean auto() {
-      return backend == null;
+      return on.isAuto();
     }
 
     double speedUp() {
       return baseline.seconds() / m.seconds();
     }
+
+    /** This run as the advisor's trial; none for Pool.auto(), which is no fixed configuration. */
+    Optional<Advice.Trial> trial() {
+      return on.kind().map(k -> new Advice.Trial(k, workers, tasks, tasks, m.wall(),
+          m.cpu().toNanos() / (double) Math.max(1, m.wall().toNanos()), 0));
+    }
   }
 
   private static void printTable(PrintWriter out, List<Row> rows, int cores) {
     out.printf("%-36s %8s %9s %8s  %s%n", "run", "time", "speed-up", "CPU use", "lesson");
-    Row threads = rows.stream().filter(r -> r.m.label().contains("platform threads") && r.kind == Kind.COMPUTE)
-        .findFirst().orElseThrow();
+    Row threads = rows.stream().filter(r -> r.work == Work.COMPUTE && r.on.is(BackendKind.PLATFORM_THREADS)
+        && r.m != r.baseline).findFirst().orElseThrow();
     for (Row r : rows) {
       out.printf(Locale.ROOT, "%-36s %7.2fs %8.1fx %7.0f%%  %s%n",
           r.m.label(), r.m.seconds(), r.speedUp(), 100 * r.m.cpuUse(), lesson(r, threads, cores));
@@ -251,21 +258,21 @@ final class DemoCommand implements Callable<Integer> {
       return String.format(Locale.ROOT, "%.1fx, choosing by itself from what it measured (see the verdict)", r.speedUp());
     }
     if (r.m == r.baseline) {
-      return r.kind == Kind.COMPUTE
+      return r.work == Work.COMPUTE
           ? String.format(Locale.ROOT, "baseline: one core busy (CPU %.0f%% of %d cores)", 100 * r.m.cpuUse(), cores)
           : r.m.cpuUse() < 0.5
               ? String.format(Locale.ROOT, "baseline: threads wait, the CPU idles (%.0f%%)", 100 * r.m.cpuUse())
               : String.format(Locale.ROOT, "baseline: only %d calls wait at once (CPU %.0f%%: the local server shares the cores)",
                   SMALL_POOL, 100 * r.m.cpuUse());
     }
-    if (r.kind == Kind.WAIT) {
+    if (r.work == Work.WAIT) {
       return r.m.cpuUse() < 0.8
           ? String.format(Locale.ROOT, "waiting work: %.1fx faster by overlapping every wait; CPU only %.0f%%",
               r.speedUp(), 100 * r.m.cpuUse())
           : String.format(Locale.ROOT, "waiting work: %.1fx faster by overlapping every wait, until the HTTP "
               + "client and server (same cores) ran out of CPU (%.0f%%)", r.speedUp(), 100 * r.m.cpuUse());
     }
-    if (r.m.label().contains("processes")) {
+    if (r.on.is(BackendKind.WORKER_PROCESSES)) {
       double vsThreads = threads.m.seconds() / r.m.seconds();
       return String.format(Locale.ROOT, "%.1fx, %.0f%% of the threads' speed, but each file in its own heap: "
           + "a bad file cannot take the run down", r.speedUp(), 100 * vsThreads);

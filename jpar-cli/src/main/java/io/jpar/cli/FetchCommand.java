@@ -2,6 +2,7 @@ package io.jpar.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jpar.BackendKind;
 import io.jpar.Outcome;
 import io.jpar.Pool;
 import io.jpar.Task;
@@ -83,10 +84,11 @@ final class FetchCommand implements Callable<Integer> {
   @Option(names = "--resume", description = "Skip URLs that already succeeded in the --log file.")
   boolean resume;
 
-  @Option(names = "--backend", defaultValue = "virtual",
+  @Option(names = "--backend", defaultValue = "virtual", converter = BackendChoice.Converter.class,
+      completionCandidates = BackendChoice.Words.class,
       description = {"virtual, threads or auto (default: ${DEFAULT-VALUE}); --concurrency bounds each.",
         "auto measures the calls as they run, chooses, and says what it chose on standard error."})
-  Backend backend;
+  BackendChoice backend;
 
   @Option(names = "--cacert", paramLabel = "FILE",
       description = "Trust only the certificates in FILE (PEM) for https, as curl --cacert: e.g. a self-signed test server.")
@@ -105,7 +107,7 @@ final class FetchCommand implements Callable<Integer> {
     if (concurrency < 1 || perHost < 1 || retries < 0 || maxRedirects < 0) {
       throw new ParameterException(spec.commandLine(), "--concurrency and --per-host must be at least 1, --retries and --max-redirects at least 0");
     }
-    if (backend == Backend.processes) {
+    if (backend.is(BackendKind.WORKER_PROCESSES)) {
       throw new ParameterException(spec.commandLine(), "--backend processes does not fit fetch: the calls wait, and "
           + "the connections and the per-host limits live in this JVM; use virtual, threads or auto");
     }
@@ -177,7 +179,7 @@ final class FetchCommand implements Callable<Integer> {
           }
         }
       });
-      if (backend == Backend.auto) {
+      if (backend.isAuto()) {
         err.println("jpar fetch: " + pool.plan().explanation());
       }
     }

@@ -23,6 +23,7 @@ import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** {@code jpar advise}: a user's task from a jar, and the built-in jobs, measured and advised on. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -118,7 +119,7 @@ class AdviseCommandTest {
   }
 
   @Test
-  void adviseFetchMeasuresTheCallsWithoutProcesses() throws IOException {
+  void adviseFetchMeasuresTheCallsWithoutProcessesAndLeavesItsOptionsAsParsed() throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 100);
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.createContext("/", ex -> {
@@ -138,7 +139,14 @@ class AdviseCommandTest {
       String base = "http://127.0.0.1:" + server.getAddress().getPort();
       Path list = dir.resolve("urls.txt");
       Files.write(list, IntStream.range(0, 40).mapToObj(i -> base + "/x/" + i).toList());
-      assertThat(run("advise", "fetch", "-i", list.toString())).as(err.toString()).isZero();
+      // Through a command line whose commands the test holds, to look at the options after the run.
+      CommandLine advise = new CommandLine(new AdviseCommand());
+      advise.setOut(new PrintWriter(out, true));
+      advise.setErr(new PrintWriter(err, true));
+      Main.configure(advise, false);
+      AdviseFetchCommand fetch = advise.getSubcommands().get("fetch").getCommand();
+      assertThat(advise.execute("fetch", "-i", list.toString())).as(err.toString()).isZero();
+      assertThat(fetch.options.noProcesses).as("--no-processes was not given, and stays so").isFalse();
       assertThat(out.toString()).contains("virtual threads").doesNotContain("worker processes");
       assertThat(out.toString().lines().filter(l -> l.contains("<- best"))).singleElement().asString()
           .doesNotStartWith("platform threads          1");

@@ -1,5 +1,6 @@
 package io.jpar;
 
+import io.jpar.spi.example.ExecutorBackend;
 import java.time.Duration;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -10,7 +11,9 @@ enum Backends {
   VIRTUAL_THREADS(o -> o.apply(Pool.virtualThreads().maxConcurrency(2)).build()),
   PROCESSES(o -> o.apply(Pool.processes().workers(2)).build()),
   AUTO(o -> o.apply(Pool.auto()).build()),
-  AUTO_ISOLATED(o -> o.apply(Pool.auto().isolated(true).maxWorkers(2)).build());
+  AUTO_ISOLATED(o -> o.apply(Pool.auto().isolated(true).maxWorkers(2)).build()),
+  /** A backend built on the SPI alone, as a module outside the core would: see {@link ExecutorBackend}. */
+  SPI_EXECUTOR(o -> o.apply(Pool.on(context -> new ExecutorBackend(2, context))).build());
 
   /** Options a test may add; every backend builder accepts them. */
   interface Options {

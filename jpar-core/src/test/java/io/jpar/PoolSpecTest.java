@@ -148,6 +148,17 @@ class PoolSpecTest {
 
   @ParameterizedTest
   @MethodSource("backends")
+  void submitHandsOutAFutureThatCannotCompleteTheJob(Backends backend) {
+    try (Pool pool = backend.pool()) {
+      TaskFuture<Integer> f = pool.submit(Tasks::square, 3);
+      // The backend completes an io.jpar.spi.Job; the caller must not be able to, even by a cast.
+      assertThat(f).isNotInstanceOf(io.jpar.spi.Job.class);
+      assertThat(f.join()).isEqualTo(9);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("backends")
   void asCompletedYieldsFuturesInTheOrderTheyFinish(Backends backend) {
     try (Pool pool = backend.pool()) {
       List<TaskFuture<String>> futures =

@@ -11,6 +11,8 @@ public final class ChunkSizer {
   private final int max;
   private final int fixed;
   private volatile int chunk = 1;
+  /** Set by the first record: from then on the size is learned, never seeded. */
+  private volatile boolean learned;
 
   /**
    * @param targetNanos how long a chunk should take
@@ -27,11 +29,23 @@ public final class ChunkSizer {
     return fixed > 0 ? fixed : chunk;
   }
 
+  /**
+   * Starts from {@code size} instead of 1, while nothing has been learned yet: a batch of known length
+   * can begin with a fair share per hand-over (Python's pools cut len / (4 x workers)) rather than
+   * doubling up from 1 over many round trips. Learning then adapts it either way.
+   */
+  public synchronized void seed(int size) {
+    if (fixed == 0 && !learned) {
+      chunk = Math.max(chunk, Math.min(max, size));
+    }
+  }
+
   /** A chunk of {@code n} inputs took {@code wallNanos}. */
   public synchronized void record(int n, long wallNanos) {
     if (fixed > 0 || n < 1) {
       return;
     }
+    learned = true;
     double perInput = Math.max(1, wallNanos) / (double) n;
     int ideal = (int) Math.max(1, Math.min(max, targetNanos / perInput));
     if (ideal > chunk) {

@@ -94,7 +94,7 @@ public final class ProcessBackend implements Backend<TaskEntry> {
   @Override
   public int chunkSize(TaskEntry task, long batchSize) {
     lastEntry = task;
-    return task.chunkSize();
+    return task.chunkSize(batchSize, parallelism());
   }
 
   @Override

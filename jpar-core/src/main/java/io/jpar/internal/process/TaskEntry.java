@@ -26,6 +26,17 @@ final class TaskEntry {
     return sizer.size();
   }
 
+  /**
+   * The chunk size for a batch of {@code batchSize} inputs (-1 if unknown) on {@code workers} workers:
+   * the learned size, or for a first batch of known length a quarter of each worker's share.
+   */
+  int chunkSize(long batchSize, int workers) {
+    if (batchSize > 0) {
+      sizer.seed((int) Math.min(Integer.MAX_VALUE, (batchSize + 4L * workers - 1) / (4L * workers)));
+    }
+    return sizer.size();
+  }
+
   /** Learns from a finished chunk of {@code n} inputs that took {@code wallNanos} from send to last result. */
   void record(int n, long wallNanos) {
     sizer.record(n, wallNanos);

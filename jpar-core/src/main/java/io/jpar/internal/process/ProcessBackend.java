@@ -3,14 +3,18 @@ package io.jpar.internal.process;
 import io.jpar.BackendKind;
 import io.jpar.JparException;
 import io.jpar.Task;
-import io.jpar.BackendKind;
 import io.jpar.internal.PoolContext;
+import io.jpar.internal.process.wire.Fatal;
 import io.jpar.spi.Backend;
 import io.jpar.spi.Job;
 import io.jpar.internal.process.wire.Frame;
+import io.jpar.internal.process.wire.Hello;
+import io.jpar.internal.process.wire.InitFailed;
+import io.jpar.internal.process.wire.Message;
 import io.jpar.internal.process.wire.RemoteFailure;
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
+import io.jpar.internal.process.wire.Results;
+import io.jpar.internal.process.wire.RunBatch;
+import io.jpar.internal.process.wire.Shutdown;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -223,11 +227,11 @@ public final class ProcessBackend implements Backend<TaskEntry> {
 
   private void send(Batch b) {
     WorkerHandle w = b.worker;
-    byte[] body = Wire.batchBody(b, w.learn(b.task.id));
+    RunBatch message = Wire.runBatch(b, w.learn(b.task.id));
     b.sentNanos = System.nanoTime();
     b.lastProgressNanos = b.sentNanos;
     try {
-      w.send(new Frame(Frame.BATCH, body));
+      w.send(message);
     } catch (IOException e) {
       // The worker is dead or dying; its reader reports the death and Recovery re-sends the batch.
       w.forget(b.task.id);
@@ -256,17 +260,14 @@ public final class ProcessBackend implements Backend<TaskEntry> {
   // ---- frames from workers (on each worker's reader thread) ----
 
   void onFrame(WorkerHandle w, Frame f) throws IOException {
-    switch (f.type()) {
-      case Frame.HELLO -> onHello(w);
-      case Frame.RESULTS -> onResults(w, f.payload());
-      case Frame.FATAL -> {
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(f.payload()));
-        in.readLong();
-        w.fatalIndex = in.readInt();
-        w.fatal = wire.decodeFailure(in.readAllBytes());
+    switch (Message.ToParent.decode(f)) {
+      case Hello h -> onHello(w);
+      case Results r -> onResults(w, r);
+      case Fatal fatal -> {
+        w.fatalIndex = fatal.index();
+        w.fatal = wire.decodeFailure(fatal.failure());
       }
-      case Frame.INIT_FAILED -> w.initFailure = wire.decodeFailure(f.payload());
-      default -> throw new Frame.ProtocolException("unexpected frame type " + f.type() + " from " + w);
+      case InitFailed i -> w.initFailure = wire.decodeFailure(i.failure());
     }
   }
 
@@ -283,20 +284,22 @@ public final class ProcessBackend implements Backend<TaskEntry> {
     pump();
   }
 
-  private void onResults(WorkerHandle w, byte[] payload) throws IOException {
-    DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
-    long batchId = in.readLong();
-    int from = in.readInt();
-    boolean last = in.readBoolean();
-    long computeNanos = in.readLong(); // in the worker, for the plan; chunks are sized on the round trip
-    long cpuNanos = in.readLong();
+  private void onResults(WorkerHandle w, Results r) throws IOException {
     Batch b = w.current;
-    if (b == null || b.id != batchId) {
-      throw new Frame.ProtocolException("results for batch " + batchId + " which " + w + " is not running");
+    if (b == null || b.id != r.batchId()) {
+      throw new Frame.ProtocolException("results for batch " + r.batchId() + " which " + w + " is not running");
     }
-    Object[] values = wire.decodeResults(in, payload);
-    if (last && computeNanos > 0) { // before completing: whoever sees the result may ask for the plan at once
-      context.recordTasks(b.jobs.size(), computeNanos, cpuNanos);
+    int from = r.from();
+    int n = r.values().count();
+    if (from != b.received || n > b.jobs.size() - from || r.last() != (from + n == b.jobs.size())) {
+      throw new Frame.ProtocolException("results " + from + ".." + (from + n) + (r.last() ? " (last)" : "") + " from "
+          + w + " do not fit batch " + b.id + ": " + b.received + " of its " + b.jobs.size() + " results came before");
+    }
+    Object[] values = wire.decodeResults(r.values());
+    // The worker's own time is for the plan (chunks are sized on the round trip). It is added before
+    // completing: whoever sees the result may ask for the plan at once.
+    if (r.last() && r.wallNanos() > 0) {
+      context.recordTasks(b.jobs.size(), r.wallNanos(), r.cpuNanos());
     }
     for (int i = 0; i < values.length; i++) {
       Job job = b.jobs.get(from + i);
@@ -310,7 +313,7 @@ public final class ProcessBackend implements Backend<TaskEntry> {
     b.received = from + values.length;
     b.lastProgressNanos = System.nanoTime();
     b.started = true;
-    if (last) {
+    if (r.last()) {
       b.task.record(b.jobs.size(), b.lastProgressNanos - b.sentNanos);
       batchDone(w, b);
     }
@@ -342,7 +345,7 @@ public final class ProcessBackend implements Backend<TaskEntry> {
 
   void retire(WorkerHandle w) {
     try {
-      w.send(new Frame(Frame.SHUTDOWN, new byte[0]));
+      w.send(new Shutdown());
     } catch (IOException e) {
       w.kill("it could not be asked to exit");
     }

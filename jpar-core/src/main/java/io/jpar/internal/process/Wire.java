@@ -1,15 +1,14 @@
 package io.jpar.internal.process;
 
 import io.jpar.Task;
+import io.jpar.internal.process.wire.EncodedValues;
+import io.jpar.internal.process.wire.Frame;
 import io.jpar.spi.Job;
 import io.jpar.internal.process.wire.JavaSerializationCodec;
 import io.jpar.internal.process.wire.RemoteFailure;
+import io.jpar.internal.process.wire.RunBatch;
 import io.jpar.internal.process.wire.Values;
 import io.jpar.spi.Codec;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -60,12 +59,9 @@ final class Wire {
     }
   }
 
+  /** The block as an array of its own: kept by the batch while it is queued or running. */
   private byte[] encodeValues(Object[] values) throws IOException {
-    ByteArrayOutputStream buf = new ByteArrayOutputStream(64 + 8 * values.length);
-    DataOutputStream out = new DataOutputStream(buf);
-    Values.write(out, values, codec);
-    out.flush();
-    return buf.toByteArray();
+    return Values.encode(values, codec).toByteArray();
   }
 
   /** Fails each input that will not encode, naming its class; returns the ones that will. */
@@ -83,41 +79,31 @@ final class Wire {
     return ok;
   }
 
-  /** The BATCH frame body: batch id, task id, the task's code if the worker lacks it, the inputs. */
-  static byte[] batchBody(Batch b, boolean withCode) {
-    byte[] code = withCode ? b.task.bytes : new byte[0];
-    ByteArrayOutputStream buf = new ByteArrayOutputStream(24 + code.length + b.inputs.length);
-    try (DataOutputStream out = new DataOutputStream(buf)) {
-      out.writeLong(b.id);
-      out.writeInt(b.task.id);
-      out.writeInt(code.length);
-      out.write(code);
-      out.write(b.inputs);
-    } catch (IOException e) {
-      throw new IllegalStateException(e); // a byte array does not fail
+  /** The BATCH message for a batch: its task's code only if the worker lacks it, its inputs as encoded. */
+  static RunBatch runBatch(Batch b, boolean withCode) {
+    EncodedValues inputs;
+    try {
+      inputs = Values.parse(b.inputs);
+    } catch (Frame.ProtocolException e) {
+      throw new IllegalStateException("inputs encoded here do not parse", e); // a bug, not the user's input
     }
-    return buf.toByteArray();
+    return new RunBatch(b.id, b.task.id, withCode ? b.task.bytes : new byte[0], inputs);
   }
 
   /**
-   * The values of a RESULTS frame ({@code in} is positioned at them). Values that cannot be decoded
-   * here (a class missing in this JVM, a filter refusal) become failures saying so, one per value.
+   * The values of a RESULTS message, whose count the caller has checked against its batch. Values
+   * that cannot be decoded here (a class missing in this JVM, a filter refusal) become failures saying
+   * so, one per value.
    */
-  Object[] decodeResults(DataInputStream in, byte[] payload) throws IOException {
+  Object[] decodeResults(EncodedValues block) {
     try {
-      return Values.read(in, codec);
-    } catch (ClassNotFoundException | IOException | RuntimeException e) {
-      Object[] values = new Object[countValues(payload)];
+      return Values.read(block, codec);
+    } catch (ClassNotFoundException | IOException | RuntimeException | LinkageError e) {
+      Object[] values = new Object[block.count()];
       Arrays.fill(values, RemoteFailure.of(new IllegalStateException(
           "the task's results could not be decoded in the caller: " + e, e), null));
       return values;
     }
-  }
-
-  private static int countValues(byte[] payload) throws IOException {
-    DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
-    in.skipBytes(8 + 4 + 1 + 8 + 8 + 1);
-    return in.readInt();
   }
 
   RemoteFailure decodeFailure(byte[] bytes) {

@@ -1,6 +1,8 @@
 package io.jpar.internal.process;
 
+import io.jpar.internal.process.wire.Config;
 import io.jpar.internal.process.wire.Frame;
+import io.jpar.internal.process.wire.Message;
 import io.jpar.internal.process.wire.RemoteFailure;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -59,7 +61,7 @@ final class WorkerHandle {
   }
 
   /** Starts the process, sends its configuration and starts the threads that listen to it. */
-  static WorkerHandle start(int id, String name, ProcessBuilder pb, byte[] config, ProcessBackend pool, PrintStream forward)
+  static WorkerHandle start(int id, String name, ProcessBuilder pb, Config config, ProcessBackend pool, PrintStream forward)
       throws IOException {
     Process p = pb.start();
     WorkerHandle w = new WorkerHandle(id, name, p, forward);
@@ -68,7 +70,7 @@ final class WorkerHandle {
     reader.setDaemon(true);
     reader.start();
     try {
-      w.send(new Frame(Frame.CONFIG, config));
+      w.send(config);
     } catch (IOException e) {
       // It died at once; the reader reports the death with its stderr.
     }
@@ -79,9 +81,9 @@ final class WorkerHandle {
     return process.pid();
   }
 
-  void send(Frame frame) throws IOException {
+  void send(Message.ToWorker message) throws IOException {
     synchronized (toWorker) {
-      frame.writeTo(toWorker);
+      message.writeTo(toWorker);
       toWorker.flush();
     }
   }

@@ -1,8 +1,8 @@
 package io.jpar.internal.process;
 
 import io.jpar.JparException;
+import io.jpar.internal.process.wire.Config;
 import io.jpar.spi.Job;
-import io.jpar.internal.process.wire.WorkerConfig;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,8 +89,8 @@ final class WorkerLifecycle {
     }
     String name = pool.ps.common().name() + "-" + id;
     try {
-      byte[] config = new WorkerConfig(id, pool.ps.codec().getName(), pool.ps.allowClasses(), pool.ps.common().taskTimeout() != null,
-          pool.initializerBytes).toBytes();
+      Config config = new Config(id, pool.ps.codec().getName(), pool.ps.allowClasses(), pool.ps.common().taskTimeout() != null,
+          pool.initializerBytes);
       WorkerHandle w = WorkerHandle.start(id, name, pool.launcher.builder(id), config, pool, System.err);
       boolean unwanted;
       pool.lock.lock();

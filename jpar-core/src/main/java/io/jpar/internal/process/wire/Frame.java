@@ -4,18 +4,29 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.util.Arrays;
 
 /**
- * One message on a worker's stdin or stdout: {@code [u8 magic][u8 type][u32 length][payload]}. The
- * magic byte catches anything that is not ours (a JVM that prints to stdout while dying) at the first
- * byte, and the length cap keeps a torn frame from allocating the heap away.
+ * The envelope of every message on a worker's stdin or stdout: {@code [u8 magic][u8 type][u32
+ * length][payload]}. The magic byte catches anything that is not ours (a JVM that prints to stdout
+ * while dying) at the first byte, and the length cap keeps a torn frame from allocating the heap away.
+ * What a payload holds is up to its {@link Message}; this type only carries it from the stream to
+ * {@link Message.ToWorker#decode} or {@link Message.ToParent#decode}.
  *
  * @param type one of the constants below
- * @param payload the body; its layout depends on the type
+ * @param payload the body; its layout depends on the type. Not copied: the frame owns the array.
  */
 public record Frame(byte type, byte[] payload) {
   public static final byte MAGIC = (byte) 0xA7;
   public static final int MAX_LENGTH = 1 << 30;
+  public static final int HEADER_LENGTH = 1 + 1 + 4;
+  /**
+   * Payloads up to this size are read into an array of their announced size. Beyond it the array
+   * grows eightfold as the bytes arrive, so that a torn length field costs at most eight times what
+   * was sent, not what it claims, and a real payload of many megabytes is copied about once more.
+   */
+  private static final int TRUSTED_LENGTH = 1 << 20;
+  private static final int GROWTH = 8;
 
   // Parent -> worker
   public static final byte CONFIG = 1;
@@ -27,18 +38,32 @@ public record Frame(byte type, byte[] payload) {
   public static final byte INIT_FAILED = 12;
   public static final byte FATAL = 13;
 
-  /** Writes the frame; the caller flushes and guards the stream against interleaving. */
-  public void writeTo(DataOutputStream out) throws IOException {
+  /** The name of a type constant, for messages: {@code "RESULTS"}, or {@code "unknown type 42"}. */
+  public static String typeName(byte type) {
+    return switch (type) {
+      case CONFIG -> "CONFIG";
+      case BATCH -> "BATCH";
+      case SHUTDOWN -> "SHUTDOWN";
+      case HELLO -> "HELLO";
+      case RESULTS -> "RESULTS";
+      case INIT_FAILED -> "INIT_FAILED";
+      case FATAL -> "FATAL";
+      default -> "unknown type " + type;
+    };
+  }
+
+  /** The envelope's header; the message writes its payload straight after it ({@link Message#writeTo}). */
+  static void writeHeader(DataOutputStream out, byte type, int length) throws IOException {
     out.writeByte(MAGIC);
     out.writeByte(type);
-    out.writeInt(payload.length);
-    out.write(payload);
+    out.writeInt(length);
   }
 
   /**
    * Reads the next frame.
    *
-   * @throws EOFException when the stream ended cleanly between frames
+   * @throws EOFException when the stream ends: cleanly between frames ({@code "end of stream"}) or
+   *     inside one (the message says where)
    * @throws ProtocolException when the bytes are not a frame
    */
   public static Frame readFrom(DataInputStream in) throws IOException {
@@ -49,17 +74,53 @@ public record Frame(byte type, byte[] payload) {
     if ((byte) magic != MAGIC) {
       throw new ProtocolException(String.format("expected a frame, found byte 0x%02x", magic));
     }
-    byte type = in.readByte();
-    int length = in.readInt();
-    if (length < 0 || length > MAX_LENGTH) {
-      throw new ProtocolException("frame length " + length + " is out of range");
+    byte type;
+    int length;
+    try {
+      type = in.readByte();
+      length = in.readInt();
+    } catch (EOFException e) {
+      throw new EOFException("the stream ended inside a frame header");
     }
-    byte[] payload = new byte[length];
-    in.readFully(payload);
-    return new Frame(type, payload);
+    if (length < 0 || length > MAX_LENGTH) {
+      throw new ProtocolException(
+          "frame length " + length + " (" + typeName(type) + ") is out of range 0.." + MAX_LENGTH);
+    }
+    return new Frame(type, readPayload(in, length));
   }
 
-  /** The bytes were not a frame: the other side is broken, not the user's task. */
+  private static byte[] readPayload(DataInputStream in, int length) throws IOException {
+    byte[] b = new byte[Math.min(length, TRUSTED_LENGTH)];
+    int n = 0;
+    while (n < length) {
+      if (n == b.length) {
+        b = Arrays.copyOf(b, (int) Math.min(length, (long) GROWTH * b.length));
+      }
+      int r = in.read(b, n, b.length - n);
+      if (r < 0) {
+        throw new EOFException("the stream ended inside a frame: " + n + " of " + length + " payload bytes");
+      }
+      n += r;
+    }
+    return b;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Frame f && f.type == type && Arrays.equals(f.payload, payload);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * type + Arrays.hashCode(payload);
+  }
+
+  @Override
+  public String toString() {
+    return "Frame[" + typeName(type) + ", " + payload.length + " bytes]";
+  }
+
+  /** The bytes were not a frame or message: the other side is broken, not the user's task. */
   public static final class ProtocolException extends IOException {
     private static final long serialVersionUID = 1L;
 

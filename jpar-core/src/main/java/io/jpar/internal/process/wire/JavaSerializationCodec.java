@@ -1,6 +1,7 @@
 package io.jpar.internal.process.wire;
 
 import io.jpar.spi.Codec;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.ObjectInputFilter;
@@ -63,10 +64,21 @@ public final class JavaSerializationCodec implements Codec {
     oos.flush();
   }
 
+  /**
+   * {@inheritDoc} From a {@link ByteArrayInputStream} (jpar decodes nothing else) an array, or a
+   * collection's table, that claims more elements than there are bytes left is refused before it is
+   * allocated: every element takes at least a byte, so the claim is a damaged stream, not a value.
+   */
   @Override
   public Object decode(InputStream in) throws IOException, ClassNotFoundException {
+    ObjectInputFilter f = in instanceof ByteArrayInputStream ? boundedBy(in.available(), filter) : filter;
     ObjectInputStream ois = new ObjectInputStream(in);
-    ois.setObjectInputFilter(filter);
+    ois.setObjectInputFilter(f);
     return ois.readObject();
+  }
+
+  private static ObjectInputFilter boundedBy(long size, ObjectInputFilter filter) {
+    return info -> info.arrayLength() > size - info.streamBytes() ? ObjectInputFilter.Status.REJECTED
+        : filter.checkInput(info);
   }
 }

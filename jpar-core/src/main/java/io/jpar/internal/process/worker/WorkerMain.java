@@ -1,16 +1,22 @@
 package io.jpar.internal.process.worker;
 
 import io.jpar.Task;
+import io.jpar.internal.process.wire.Config;
+import io.jpar.internal.process.wire.EncodedValues;
+import io.jpar.internal.process.wire.Fatal;
 import io.jpar.internal.process.wire.Frame;
+import io.jpar.internal.process.wire.Hello;
+import io.jpar.internal.process.wire.InitFailed;
 import io.jpar.internal.process.wire.JavaSerializationCodec;
+import io.jpar.internal.process.wire.Message;
 import io.jpar.internal.process.wire.RemoteFailure;
+import io.jpar.internal.process.wire.Results;
+import io.jpar.internal.process.wire.RunBatch;
+import io.jpar.internal.process.wire.Shutdown;
 import io.jpar.internal.process.wire.Values;
-import io.jpar.internal.process.wire.WorkerConfig;
 import io.jpar.spi.Codec;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -19,6 +25,7 @@ import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -38,12 +45,14 @@ public final class WorkerMain {
   static final int EXIT_INIT_FAILED = 71;
   /** Without a deadline, results are sent in bursts at most this far apart (amortizes the write). */
   private static final long FLUSH_NANOS = 20_000_000;
+  /** At most this many failures per RESULTS message when a whole batch fails (see failAll). */
+  private static final int FAILURE_SLICE = 4096;
 
   private final DataOutputStream frames;
   private final DataInputStream in;
   private final Map<Integer, Task<Object, Object>> tasks = new HashMap<>();
   private Codec codec;
-  private WorkerConfig config;
+  private Config config;
 
   private WorkerMain(DataOutputStream frames, DataInputStream in) {
     this.frames = frames;
@@ -86,45 +95,46 @@ public final class WorkerMain {
     watchdog.start();
   }
 
-  /** The next frame from the parent; the end of stdin means the parent is gone. */
-  private Frame nextFrame() {
+  /** The next message from the parent; the end of stdin means the parent is gone. */
+  private Message.ToWorker nextMessage() {
     try {
-      return Frame.readFrom(in);
+      return Message.ToWorker.decode(Frame.readFrom(in));
     } catch (EOFException e) {
       Runtime.getRuntime().halt(EXIT_PARENT_GONE);
     } catch (IOException e) {
-      System.err.println("jpar worker: cannot read from the parent: " + e);
-      Runtime.getRuntime().halt(EXIT_PROTOCOL);
+      protocolError("cannot read from the parent: " + e);
     }
     throw new AssertionError("halted");
   }
 
+  private static void protocolError(String problem) {
+    System.err.println("jpar worker: " + problem);
+    Runtime.getRuntime().halt(EXIT_PROTOCOL);
+  }
+
   private void run() throws Exception {
-    Frame first = nextFrame();
-    if (first.type() != Frame.CONFIG) {
-      throw new IllegalStateException("expected CONFIG first, got frame type " + first.type());
+    Message.ToWorker first = nextMessage();
+    if (!(first instanceof Config c)) {
+      protocolError("expected CONFIG first, got " + first);
+      return;
     }
-    config = WorkerConfig.fromBytes(first.payload());
+    config = c;
     codec = createCodec(config);
     initialize();
-    send(Frame.HELLO, out -> out.writeLong(ProcessHandle.current().pid()));
+    send(new Hello(ProcessHandle.current().pid()));
     while (true) {
-      Frame f = nextFrame();
-      switch (f.type()) {
-        case Frame.BATCH -> runBatch(f.payload());
-        case Frame.SHUTDOWN -> {
+      switch (nextMessage()) {
+        case RunBatch b -> runBatch(b);
+        case Shutdown s -> {
           frames.flush();
           System.exit(0);
         }
-        default -> {
-          System.err.println("jpar worker: unexpected frame type " + f.type());
-          Runtime.getRuntime().halt(EXIT_PROTOCOL);
-        }
+        case Config again -> protocolError("a second CONFIG: " + again);
       }
     }
   }
 
-  private static Codec createCodec(WorkerConfig config) throws ReflectiveOperationException {
+  private static Codec createCodec(Config config) throws ReflectiveOperationException {
     if (config.codecClass().equals(JavaSerializationCodec.class.getName())) {
       return new JavaSerializationCodec(config.allowPatterns());
     }
@@ -140,44 +150,34 @@ public final class WorkerMain {
       Task<Object, Object> init = (Task<Object, Object>) Values.decodeOne(config.initializer(), codec);
       init.apply(config.workerId());
     } catch (Throwable t) {
-      byte[] failure = encodeFailure(t);
-      send(Frame.INIT_FAILED, out -> out.write(failure));
-      frames.flush();
+      send(new InitFailed(encodeFailure(t)));
       Runtime.getRuntime().halt(EXIT_INIT_FAILED);
     }
   }
 
   @SuppressWarnings("unchecked")
-  private void runBatch(byte[] payload) throws Exception {
-    DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
-    long batchId = in.readLong();
-    int taskId = in.readInt();
-    byte[] taskBytes = new byte[in.readInt()];
-    in.readFully(taskBytes);
+  private void runBatch(RunBatch batch) throws Exception {
+    long batchId = batch.batchId();
     Object[] inputs;
     Task<Object, Object> task;
     try {
-      if (taskBytes.length > 0) {
-        tasks.put(taskId, (Task<Object, Object>) Values.decodeOne(taskBytes, codec));
+      if (batch.taskCode().length > 0) {
+        tasks.put(batch.taskId(), (Task<Object, Object>) Values.decodeOne(batch.taskCode(), codec));
       }
-      task = tasks.get(taskId);
+      task = tasks.get(batch.taskId());
       if (task == null) {
-        throw new IllegalStateException("task " + taskId + " was never sent to this worker");
+        throw new IllegalStateException("task " + batch.taskId() + " was never sent to this worker");
       }
-      inputs = Values.read(in, codec);
+      inputs = Values.read(batch.inputs(), codec);
     } catch (Exception | LinkageError e) {
       // The chunk cannot even be read here (a class missing in the worker, a filter refusal):
       // every input in it fails with that reason; the worker itself is fine.
-      int n = countInputs(payload);
-      Object[] failures = new Object[n];
-      RemoteFailure f = RemoteFailure.of(e, safeEncode(e));
-      java.util.Arrays.fill(failures, f);
-      sendResults(batchId, 0, failures, n, true, 0);
+      failAll(batchId, batch.inputs().count(), e);
       return;
     }
     if (config.flushEachResult() && inputs.length > 0) {
       // Tasks have a deadline: say "started" now, so that decoding a cold task does not eat its time.
-      sendResults(batchId, 0, new Object[0], 0, false, 0);
+      sendResults(batchId, 0, new Object[0], false, 0, 0);
     }
     Object[] results = new Object[inputs.length];
     int sentUpTo = 0;
@@ -189,15 +189,8 @@ public final class WorkerMain {
         results[i] = task.apply(inputs[i]);
       } catch (VirtualMachineError fatal) {
         // The JVM may be damaged (stack overflow inside a lock, an internal error): report and die.
-        sendResults(batchId, sentUpTo, java.util.Arrays.copyOfRange(results, sentUpTo, i), i - sentUpTo, false, 0);
-        byte[] failure = encodeFailure(fatal);
-        int index = i;
-        send(Frame.FATAL, out -> {
-          out.writeLong(batchId);
-          out.writeInt(index);
-          out.write(failure);
-        });
-        frames.flush();
+        sendResults(batchId, sentUpTo, Arrays.copyOfRange(results, sentUpTo, i), false, 0, 0);
+        send(new Fatal(batchId, i, encodeFailure(fatal)));
         Runtime.getRuntime().halt(EXIT_FATAL);
       } catch (Throwable t) {
         results[i] = RemoteFailure.of(t, safeEncode(t));
@@ -206,60 +199,47 @@ public final class WorkerMain {
       long now = System.nanoTime();
       boolean last = i == inputs.length - 1;
       if (last || config.flushEachResult() || now - lastFlush >= FLUSH_NANOS) {
-        sendResults(batchId, sentUpTo, java.util.Arrays.copyOfRange(results, sentUpTo, i + 1), i + 1 - sentUpTo, last,
+        sendResults(batchId, sentUpTo, Arrays.copyOfRange(results, sentUpTo, i + 1), last,
             last ? now - started : 0, last ? threadCpu() - cpuStarted : 0);
         sentUpTo = i + 1;
         lastFlush = now;
       }
     }
     if (inputs.length == 0) {
-      sendResults(batchId, 0, new Object[0], 0, true, 0);
+      sendResults(batchId, 0, new Object[0], true, 0, 0);
     }
   }
 
-  private static int countInputs(byte[] payload) throws IOException {
-    DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
-    in.readLong();
-    in.readInt();
-    in.skipBytes(in.readInt());
-    in.readByte();
-    return in.readInt();
+  /**
+   * Fails the batch's {@code count} inputs with one reason. The count is what the parent's frame says
+   * (for a codec block nothing else backs it), so the failures go in slices of bounded size.
+   */
+  private void failAll(long batchId, int count, Throwable why) throws IOException {
+    RemoteFailure f = RemoteFailure.of(why, safeEncode(why));
+    int from = 0;
+    do {
+      Object[] failures = new Object[Math.min(FAILURE_SLICE, count - from)];
+      Arrays.fill(failures, f);
+      sendResults(batchId, from, failures, from + failures.length == count, 0, 0);
+      from += failures.length;
+    } while (from < count);
   }
 
   private static long threadCpu() {
     return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
   }
 
-  private void sendResults(long batchId, int from, Object[] values, int count, boolean last, long computeNanos)
+  /** The next results of a batch: the batch's wall and CPU time go with the last. */
+  private void sendResults(long batchId, int from, Object[] values, boolean last, long wallNanos, long cpuNanos)
       throws IOException {
-    sendResults(batchId, from, values, count, last, computeNanos, 0);
-  }
-
-  /** A RESULTS frame: batch id, first index, last?, the batch's wall and CPU time (on the last), values. */
-  private void sendResults(long batchId, int from, Object[] values, int count, boolean last, long computeNanos,
-      long cpuNanos) throws IOException {
-    ByteArrayOutputStream body = new ByteArrayOutputStream(64 + 8 * count);
-    DataOutputStream out = new DataOutputStream(body);
-    out.writeLong(batchId);
-    out.writeInt(from);
-    out.writeBoolean(last);
-    out.writeLong(computeNanos);
-    out.writeLong(cpuNanos);
+    EncodedValues block;
     try {
-      Values.write(out, values, codec);
+      block = Values.encode(values, codec);
     } catch (IOException | RuntimeException e) {
       // Some result will not encode: find which, and send those as failures naming the type.
-      body.reset();
-      out.writeLong(batchId);
-      out.writeInt(from);
-      out.writeBoolean(last);
-      out.writeLong(computeNanos);
-      out.writeLong(cpuNanos);
-      Values.write(out, encodableOrFailure(values), codec);
+      block = Values.encode(encodableOrFailure(values), codec);
     }
-    out.flush();
-    new Frame(Frame.RESULTS, body.toByteArray()).writeTo(frames);
-    frames.flush();
+    send(new Results(batchId, from, last, wallNanos, cpuNanos, block));
   }
 
   private Object[] encodableOrFailure(Object[] values) {
@@ -291,16 +271,8 @@ public final class WorkerMain {
     return Values.encodeOne(RemoteFailure.of(t, safeEncode(t)), codec);
   }
 
-  private interface Body {
-    void write(DataOutputStream out) throws IOException;
-  }
-
-  private void send(byte type, Body body) throws IOException {
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    DataOutputStream out = new DataOutputStream(buf);
-    body.write(out);
-    out.flush();
-    new Frame(type, buf.toByteArray()).writeTo(frames);
+  private void send(Message.ToParent message) throws IOException {
+    message.writeTo(frames);
     frames.flush();
   }
 }

@@ -1,0 +1,78 @@
+package io.jpar.internal.process.wire;
+
+import io.jpar.internal.process.wire.Frame.ProtocolException;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * CONFIG, the parent's first message to a worker: what it needs to know before its first task.
+ * {@code [i32 workerId][str codecClass][str allowPatterns][u8 flushEachResult][bytes initializer]}.
+ *
+ * @param workerId the worker's number in its pool
+ * @param codecClass the codec's class name
+ * @param allowPatterns the serialization allow-list ({@code ""} for the default filter)
+ * @param flushEachResult send every result at once (when tasks have a deadline, so that the parent
+ *     always knows which input is running); otherwise results are batched
+ * @param initializer the encoded initializer task, or an empty array for none; not copied
+ */
+public record Config(int workerId, String codecClass, String allowPatterns, boolean flushEachResult, byte[] initializer)
+    implements Message.ToWorker {
+  private static final String WHAT = "CONFIG frame";
+
+  @Override
+  public byte type() {
+    return Frame.CONFIG;
+  }
+
+  @Override
+  public int payloadLength() {
+    return 4 + 4 + utf8(codecClass).length + 4 + utf8(allowPatterns).length + 1 + 4 + initializer.length;
+  }
+
+  @Override
+  public void writePayload(DataOutputStream out) throws IOException {
+    out.writeInt(workerId);
+    writeBytes(out, utf8(codecClass));
+    writeBytes(out, utf8(allowPatterns));
+    out.writeBoolean(flushEachResult);
+    writeBytes(out, initializer);
+  }
+
+  public static Config decode(byte[] payload) throws ProtocolException {
+    PayloadReader r = new PayloadReader(WHAT, payload);
+    Config c = new Config(r.i32("worker id"), r.string("codec class"), r.string("allow patterns"),
+        r.bool("flush each result"), r.bytes("initializer"));
+    r.end();
+    return c;
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static void writeBytes(DataOutputStream out, byte[] b) throws IOException {
+    out.writeInt(b.length);
+    out.write(b);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Config c && c.workerId == workerId && c.codecClass.equals(codecClass)
+        && c.allowPatterns.equals(allowPatterns) && c.flushEachResult == flushEachResult
+        && Arrays.equals(c.initializer, initializer);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * Objects.hash(workerId, codecClass, allowPatterns, flushEachResult) + Arrays.hashCode(initializer);
+  }
+
+  @Override
+  public String toString() {
+    return "Config[workerId=" + workerId + ", codecClass=" + codecClass + ", allowPatterns=" + allowPatterns
+        + ", flushEachResult=" + flushEachResult + ", initializer=" + initializer.length + " bytes]";
+  }
+}

@@ -1,0 +1,187 @@
+package io.jpar.internal.process.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Every message survives the trip through a stream and its side's decoder: equal after, including
+ * empty arrays, the largest ids and non-ASCII strings; and every value block decodes to equal values.
+ */
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class MessageRoundTripTest {
+  static final JavaSerializationCodec CODEC = new JavaSerializationCodec();
+  static final String UNICODE = "héllo wörld, 世界, Ελληνικά, 😀 \u0000 end";
+
+  @Test
+  void configRoundTrips() throws IOException {
+    byte[] initializer = {1, 2, 3, (byte) 0xA7, -1};
+    assertToWorker(new Config(1, JavaSerializationCodec.class.getName(), "", false, new byte[0]));
+    assertToWorker(new Config(Integer.MAX_VALUE, "com.example.Codec", "com.example.**;org.*", true, initializer));
+    assertToWorker(new Config(Integer.MIN_VALUE, UNICODE, UNICODE, true, initializer));
+    // Longer than writeUTF's 64 KB: the strings' lengths are u32.
+    assertToWorker(new Config(7, "", "x.".repeat(40_000), false, new byte[100_000]));
+  }
+
+  @Test
+  void runBatchRoundTripsWithAndWithoutTheTaskCode() throws IOException {
+    EncodedValues inputs = encode(1, 2, 3);
+    assertToWorker(new RunBatch(1, 1, new byte[0], inputs));
+    assertToWorker(new RunBatch(Long.MAX_VALUE, Integer.MAX_VALUE, new byte[] {9, 8, 7}, inputs));
+    assertToWorker(new RunBatch(Long.MIN_VALUE, Integer.MIN_VALUE, new byte[0], encode()));
+    assertToWorker(new RunBatch(5, 6, new byte[1000], encode("a", UNICODE, "")));
+  }
+
+  @Test
+  void shutdownRoundTripsEmpty() throws IOException {
+    assertToWorker(new Shutdown());
+    assertThat(frameOf(new Shutdown()).payload()).isEmpty();
+  }
+
+  @Test
+  void helloRoundTrips() throws IOException {
+    assertToParent(new Hello(0));
+    assertToParent(new Hello(Long.MAX_VALUE));
+    assertToParent(new Hello(ProcessHandle.current().pid()));
+  }
+
+  @Test
+  void resultsRoundTrip() throws IOException {
+    assertToParent(new Results(1, 0, false, 0, 0, encode()));
+    assertToParent(new Results(Long.MAX_VALUE, Integer.MAX_VALUE, true, Long.MAX_VALUE, Long.MAX_VALUE,
+        encode(Long.MIN_VALUE, Long.MAX_VALUE)));
+    assertToParent(new Results(3, 4, true, -1, -1, encode(UNICODE, "")));
+    assertToParent(new Results(3, 4, false, 12, 34,
+        encode(RemoteFailure.of(new IllegalStateException(UNICODE), null), null, 5)));
+  }
+
+  @Test
+  void initFailedRoundTrips() throws IOException {
+    assertToParent(new InitFailed(new byte[0]));
+    assertToParent(new InitFailed(Values.encodeOne(RemoteFailure.of(new Error(UNICODE), null), CODEC)));
+  }
+
+  @Test
+  void fatalRoundTrips() throws IOException {
+    assertToParent(new Fatal(0, 0, new byte[0]));
+    assertToParent(new Fatal(Long.MAX_VALUE, Integer.MAX_VALUE,
+        Values.encodeOne(RemoteFailure.of(new StackOverflowError(), null), CODEC)));
+  }
+
+  @Test
+  void eachSideRejectsTheOtherSidesMessages() throws IOException {
+    Frame config = frameOf(new Config(1, "c", "", false, new byte[0]));
+    Frame hello = frameOf(new Hello(1));
+    assertThatThrownBy(() -> Message.ToParent.decode(config))
+        .isInstanceOf(Frame.ProtocolException.class).hasMessageContaining("CONFIG");
+    assertThatThrownBy(() -> Message.ToWorker.decode(hello))
+        .isInstanceOf(Frame.ProtocolException.class).hasMessageContaining("HELLO");
+    assertThatThrownBy(() -> Message.ToWorker.decode(new Frame((byte) 99, new byte[0])))
+        .isInstanceOf(Frame.ProtocolException.class).hasMessageContaining("unknown type 99");
+  }
+
+  @Test
+  void compactValuesRoundTripWithTheirEdgeValues() throws Exception {
+    assertValues(new Object[0]);
+    assertValues(Integer.MIN_VALUE, -1, 0, Integer.MAX_VALUE);
+    assertValues(Long.MIN_VALUE, 0L, Long.MAX_VALUE);
+    assertValues(Double.NaN, -0.0, 0.0, Double.NEGATIVE_INFINITY, Double.MIN_VALUE, Double.MAX_VALUE);
+    assertValues("", UNICODE, "x".repeat(70_000));
+  }
+
+  @Test
+  void codecValuesRoundTrip() throws Exception {
+    assertValues((Object) null);
+    assertValues(1, 2L, "three", null, new BigDecimal("4.5"), List.of(6));
+    assertValues(new int[] {1, 2}, new String[0]);
+  }
+
+  @Test
+  void aBlockKnowsItsCountWithoutDecoding() throws IOException {
+    assertThat(Values.parse(encode(1, 2, 3).toByteArray()).count()).isEqualTo(3);
+    assertThat(Values.parse(encode("a", "b").toByteArray()).count()).isEqualTo(2);
+    assertThat(Values.parse(encode(1, "mixed", null, 4.0).toByteArray()).count()).isEqualTo(4);
+    assertThat(Values.parse(encode().toByteArray()).count()).isZero();
+  }
+
+  @Test
+  void aBlockWithBytesAfterItIsRefused() throws IOException {
+    byte[] block = encode(1, 2).toByteArray();
+    byte[] longer = Arrays.copyOf(block, block.length + 1);
+    assertThatThrownBy(() -> Values.parse(longer))
+        .isInstanceOf(Frame.ProtocolException.class).hasMessageContaining("1 bytes left over");
+  }
+
+  @Test
+  void aCountLargerThanItsBytesIsRefusedBeforeAnythingIsAllocated() throws IOException {
+    byte[] block = encode(1, 2).toByteArray();
+    block[1] = 0x7f; // count 0x7f000002
+    assertThatThrownBy(() -> Values.parse(block))
+        .isInstanceOf(Frame.ProtocolException.class).hasMessageContaining("count 2130706434 needs at least");
+  }
+
+  @Test
+  void aFrameOfManyMegabytesIsReadWhole() throws IOException {
+    Object[] inputs = new Object[1 << 20];
+    Arrays.setAll(inputs, i -> (long) i);
+    RunBatch big = new RunBatch(1, 2, new byte[0], encode(inputs));
+    assertThat(big.payloadLength()).isGreaterThan(8 << 20);
+    assertToWorker(big);
+  }
+
+  @Test
+  void aTruncatedFrameSaysWhereTheStreamEnded() throws IOException {
+    byte[] bytes = bytesOf(new Hello(1));
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 0, bytes.length - 3));
+    assertThatThrownBy(() -> Frame.readFrom(in)).hasMessage("the stream ended inside a frame: 5 of 8 payload bytes");
+  }
+
+  static EncodedValues encode(Object... values) throws IOException {
+    return Values.encode(values, CODEC);
+  }
+
+  static byte[] bytesOf(Message m) throws IOException {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(buf);
+    m.writeTo(out);
+    out.flush();
+    return buf.toByteArray();
+  }
+
+  /** The message written to a stream and read back as a frame; the stream holds exactly that frame. */
+  static Frame frameOf(Message m) throws IOException {
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytesOf(m)));
+    Frame f = Frame.readFrom(in);
+    assertThat(in.read()).as("bytes after the frame").isEqualTo(-1);
+    assertThat(f.type()).isEqualTo(m.type());
+    assertThat(f.payload()).hasSize(m.payloadLength());
+    return f;
+  }
+
+  private static void assertToWorker(Message.ToWorker m) throws IOException {
+    assertThat(Message.ToWorker.decode(frameOf(m))).isEqualTo(m).hasSameHashCodeAs(m);
+  }
+
+  private static void assertToParent(Message.ToParent m) throws IOException {
+    assertThat(Message.ToParent.decode(frameOf(m))).isEqualTo(m).hasSameHashCodeAs(m);
+  }
+
+  private static void assertValues(Object... values) throws Exception {
+    EncodedValues block = encode(values);
+    EncodedValues parsed = Values.parse(block.toByteArray());
+    assertThat(parsed).isEqualTo(block);
+    assertThat(parsed.count()).isEqualTo(values.length);
+    assertThat(Values.read(parsed, CODEC)).isEqualTo(values);
+  }
+}

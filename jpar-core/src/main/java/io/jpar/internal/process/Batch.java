@@ -1,5 +1,6 @@
 package io.jpar.internal.process;
 
+import io.jpar.internal.GuardedBy;
 import io.jpar.spi.Job;
 import java.util.List;
 
@@ -7,8 +8,10 @@ import java.util.List;
  * A chunk of jobs of one task, sent to one worker as one frame. The worker runs them in order and
  * sends results back in order, so {@code received} also says where the worker is.
  *
- * <p>Fields other than the final ones are guarded by the pool's lock, except {@code received} and
- * {@code lastProgressNanos}, which only the worker's reader thread writes (and the deadline check reads).
+ * <p>Threads: {@code worker} belongs to {@link DispatchState}. {@code sentNanos} and the first {@code
+ * lastProgressNanos} are written by the thread that sends the batch, before it is sent; after that,
+ * {@code received}, {@code lastProgressNanos} and {@code started} are written only by the worker's
+ * reader thread (the deadline check reads them), {@code timedOut} only by the deadline check.
  */
 final class Batch {
   final long id;
@@ -17,7 +20,12 @@ final class Batch {
   /** The encoded inputs of {@code jobs}, in order. */
   final byte[] inputs;
 
-  WorkerHandle worker;
+  /**
+   * The worker it was given to, or null while it is queued. Written once, by {@link DispatchState}
+   * under its lock (recovered work travels in new batches); read under that lock, and without it only
+   * by the thread that gave the batch out, to send it ({@link ProcessBackend#pump}).
+   */
+  @GuardedBy("DispatchState.lock") WorkerHandle worker;
   long sentNanos;
   volatile int received;
   volatile long lastProgressNanos;

@@ -16,11 +16,8 @@ import io.jpar.internal.process.wire.Results;
 import io.jpar.internal.process.wire.RunBatch;
 import io.jpar.internal.process.wire.Shutdown;
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The process backend: a set of worker JVMs, a FIFO of batches waiting for one, and the rules for
@@ -28,14 +25,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * exactly the batch it was running; see {@link Recovery} for who is blamed and what is re-sent, and
  * {@link WorkerLifecycle} for starting, replacing and stopping workers ({@link Wire} encodes).
  *
- * <p>Lock discipline: {@code lock} guards {@code workers}, {@code idle}, {@code pending}, {@code
- * inFlight}, the lifecycle fields and every {@link WorkerHandle}/{@link Batch} field marked as pool
- * state. Nothing blocks while holding it: frames are written after it is released ({@link #pump}),
- * and jobs are completed outside it (their callbacks run user-visible code).
+ * <p>Threads: what the threads share (queue, idle workers, batches out, lifecycle flags) is {@link
+ * DispatchState}, the only class that takes the backend's lock; this one holds no lock when it sends
+ * the batches given out or completes jobs with what those operations return.
  */
 public final class ProcessBackend implements Backend<TaskEntry> {
-  /** Consecutive workers that fail to start before the pool gives up as broken. */
-  static final int MAX_START_FAILURES = 3;
   static final long EXIT_GRACE_MILLIS = 5_000;
 
   final ProcessSettings ps;
@@ -47,18 +41,7 @@ public final class ProcessBackend implements Backend<TaskEntry> {
   final byte[] initializerBytes;
   private volatile TaskEntry lastEntry;
   private final WorkerLifecycle lifecycle;
-
-  final ReentrantLock lock = new ReentrantLock();
-  final Condition changed = lock.newCondition();
-  final List<WorkerHandle> workers = new ArrayList<>();
-  private final ArrayDeque<WorkerHandle> idle = new ArrayDeque<>();
-  final ArrayDeque<Batch> pending = new ArrayDeque<>();
-  int inFlight;
-  int nextWorkerId = 1;
-  private long nextBatchId = 1;
-  int startFailures;
-  Throwable broken;
-  boolean stopping;
+  final DispatchState state;
 
   private ProcessBackend(ProcessSettings ps, PoolContext context) {
     this.ps = ps;
@@ -66,6 +49,7 @@ public final class ProcessBackend implements Backend<TaskEntry> {
     this.wire = new Wire(ps);
     this.launcher = new WorkerLauncher(ps);
     this.initializerBytes = ps.initializer() == null ? new byte[0] : wire.encodeTask(ps.initializer(), "initializer");
+    this.state = new DispatchState(ps.maxTasksPerWorker(), wire, this::onCancel);
     this.lifecycle = new WorkerLifecycle(this);
     this.tasks = new TaskTable(wire, ps.chunkSize(), ps.maxTasksPerWorker());
   }
@@ -135,94 +119,26 @@ public final class ProcessBackend implements Backend<TaskEntry> {
 
   /** Queues a batch (at the front for work recovered from a dead worker) and starts what can start. */
   void enqueue(Batch batch, boolean front) {
-    Throwable refused = null;
-    boolean stopped = false;
-    lock.lock();
-    try {
-      if (broken != null) {
-        refused = broken;
-      } else if (stopping) {
-        stopped = true; // no worker will take it: a batch still being cut when terminate() came
-      } else if (front) {
-        pending.addFirst(renumber(batch));
-      } else {
-        pending.addLast(renumber(batch));
+    switch (state.offer(batch, front)) {
+      case QUEUED -> pump();
+      case BROKEN -> failAll(batch.jobs, state.brokenCause());
+      case STOPPED -> { // no worker will take it: a batch still being cut when terminate() came
+        for (Job j : batch.jobs) {
+          j.fail(new IllegalStateException("pool '" + context.poolName() + "' is closed; the task was not run"));
+        }
       }
-    } finally {
-      lock.unlock();
     }
-    if (refused != null) {
-      failAll(batch.jobs, refused); // outside the lock: completing a job runs callers' callbacks
-      return;
-    }
-    if (stopped) {
-      for (Job j : batch.jobs) {
-        j.fail(new IllegalStateException("pool '" + context.poolName() + "' is closed; the task was not run"));
-      }
-      return;
-    }
-    pump();
   }
 
   Batch newBatch(TaskEntry task, List<Job> jobs) {
     return new Batch(0, task, jobs, wire.encodeInputsAgain(jobs));
   }
 
-  /** Pairs idle workers with pending batches, then sends them outside the lock. */
+  /** Pairs idle workers with pending batches, then sends them (outside the lock). */
   void pump() {
-    List<Batch> toSend = new ArrayList<>();
-    lock.lock();
-    try {
-      while (!idle.isEmpty() && !pending.isEmpty()) {
-        Batch b = pending.pollFirst();
-        if (b.restCancelled()) {
-          continue;
-        }
-        WorkerHandle w = idle.pollFirst();
-        b = fitToAllowance(b, w);
-        b.worker = w;
-        w.current = b;
-        inFlight++;
-        toSend.add(b);
-      }
-      if (pending.isEmpty() && inFlight == 0) {
-        changed.signalAll();
-      }
-    } finally {
-      lock.unlock();
-    }
-    for (Batch b : toSend) {
+    for (Batch b : state.assign()) {
       send(b);
     }
-  }
-
-  /**
-   * With maxTasksPerWorker, a worker near its limit gets only what it may still run; the rest of the
-   * batch goes back to the front of the queue. Called with the lock held.
-   */
-  private Batch fitToAllowance(Batch b, WorkerHandle w) {
-    if (ps.maxTasksPerWorker() == 0) {
-      return b;
-    }
-    int allowance = (int) Math.max(1, ps.maxTasksPerWorker() - w.tasksRun);
-    if (b.jobs.size() <= allowance) {
-      return b;
-    }
-    List<Job> head = b.jobs.subList(0, allowance);
-    List<Job> tail = b.jobs.subList(allowance, b.jobs.size());
-    Batch rest = renumber(new Batch(0, b.task, List.copyOf(tail), wire.encodeInputsAgain(tail)));
-    pending.addFirst(rest);
-    return renumber(new Batch(0, b.task, List.copyOf(head), wire.encodeInputsAgain(head)));
-  }
-
-  /** Gives a batch its id and points its jobs' cancel hooks at it. Called with the lock held. */
-  private Batch renumber(Batch b) {
-    Batch numbered = new Batch(nextBatchId++, b.task, b.jobs, b.inputs);
-    java.util.function.Consumer<Job> hook = j -> onCancel(numbered);
-    for (Job j : numbered.jobs) {
-      j.onCancel(hook);
-    }
-    return numbered;
   }
 
   private void send(Batch b) {
@@ -243,18 +159,10 @@ public final class ProcessBackend implements Backend<TaskEntry> {
   }
 
   private void onCancel(Batch b) {
-    WorkerHandle w;
-    lock.lock();
-    try {
-      w = b.worker;
-      if (w == null || w.current != b || !b.restCancelled()) {
-        return; // still queued (it will be skipped) or partly wanted: let it run
-      }
-      w.condemned = true; // decided under the lock, so the worker gets no new batch before it dies
-    } finally {
-      lock.unlock();
+    WorkerHandle w = state.condemnIfUnwanted(b);
+    if (w != null) {
+      w.kill(WorkerHandle.KILLED_FOR_CANCEL);
     }
-    w.kill(WorkerHandle.KILLED_FOR_CANCEL);
   }
 
   // ---- frames from workers (on each worker's reader thread) ----
@@ -272,20 +180,12 @@ public final class ProcessBackend implements Backend<TaskEntry> {
   }
 
   private void onHello(WorkerHandle w) {
-    lock.lock();
-    try {
-      w.ready = true;
-      startFailures = 0;
-      idle.addLast(w);
-      changed.signalAll();
-    } finally {
-      lock.unlock();
-    }
+    state.ready(w);
     pump();
   }
 
   private void onResults(WorkerHandle w, Results r) throws IOException {
-    Batch b = w.current;
+    Batch b = state.currentBatch(w);
     if (b == null || b.id != r.batchId()) {
       throw new Frame.ProtocolException("results for batch " + r.batchId() + " which " + w + " is not running");
     }
@@ -320,23 +220,7 @@ public final class ProcessBackend implements Backend<TaskEntry> {
   }
 
   private void batchDone(WorkerHandle w, Batch b) {
-    boolean retire;
-    lock.lock();
-    try {
-      w.current = null;
-      inFlight--;
-      w.tasksRun += b.jobs.size();
-      retire = ps.maxTasksPerWorker() > 0 && w.tasksRun >= ps.maxTasksPerWorker();
-      if (retire) {
-        w.retiring = true;
-        workers.remove(w);
-      } else if (!w.condemned) {
-        idle.addLast(w);
-      }
-    } finally {
-      lock.unlock();
-    }
-    if (retire) {
+    if (state.finished(w, b)) {
       retire(w);
       lifecycle.spawnIfNeeded();
     }
@@ -354,65 +238,20 @@ public final class ProcessBackend implements Backend<TaskEntry> {
   /** A worker's stdout ended: it died, exited or was killed. Runs on its reader thread. */
   void onDeath(WorkerHandle w) {
     int exitCode = w.awaitExit(EXIT_GRACE_MILLIS);
-    Batch b;
-    boolean neverReady;
     List<String> tail = w.stderrTail();
-    lock.lock();
-    try {
-      b = w.current;
-      w.current = null;
-      if (b != null) {
-        inFlight--;
-      }
-      workers.remove(w);
-      idle.remove(w);
-      neverReady = !w.ready && !w.retiring;
-      if (neverReady && !stopping) {
-        startFailures++;
-        // A failing initializer fails the same way in every worker: no point trying three.
-        if ((startFailures >= MAX_START_FAILURES || w.initFailure != null) && broken == null) {
-          broken = recovery.startFailure(w, exitCode, tail);
-        }
-      }
-      changed.signalAll();
-    } finally {
-      lock.unlock();
-    }
+    Batch b = state.died(w, () -> recovery.startFailure(w, exitCode, tail));
     if (b != null) {
       recovery.recover(w, b, exitCode, tail);
     }
-    if (isBroken()) {
-      failPending();
+    Throwable broken = state.brokenCause();
+    if (broken != null) {
+      for (Batch pending : state.drainPending()) {
+        failAll(pending.jobs, broken);
+      }
     } else {
       lifecycle.spawnIfNeeded();
     }
     pump();
-  }
-
-  boolean isBroken() {
-    lock.lock();
-    try {
-      return broken != null;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private void failPending() {
-    List<Batch> drained;
-    Throwable cause;
-    lock.lock();
-    try {
-      drained = new ArrayList<>(pending);
-      pending.clear();
-      cause = broken;
-      changed.signalAll();
-    } finally {
-      lock.unlock();
-    }
-    for (Batch b : drained) {
-      failAll(b.jobs, cause);
-    }
   }
 
   static void failAll(List<Job> jobs, Throwable cause) {

@@ -126,15 +126,9 @@ final class Recovery {
   }
 
   private void check(Batch b) {
-    WorkerHandle w;
-    pool.lock.lock();
-    try {
-      w = b.worker;
-      if (w == null || w.current != b) {
-        return; // finished or recovered
-      }
-    } finally {
-      pool.lock.unlock();
+    WorkerHandle w = pool.state.workerRunning(b);
+    if (w == null) {
+      return; // finished or recovered
     }
     long timeout = pool.ps.common().taskTimeout().toNanos();
     if (!b.started) {

@@ -1,5 +1,6 @@
 package io.jpar.internal.process;
 
+import io.jpar.internal.GuardedBy;
 import io.jpar.internal.process.wire.Config;
 import io.jpar.internal.process.wire.Frame;
 import io.jpar.internal.process.wire.Message;
@@ -24,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * One worker JVM as the parent sees it: the process, a writer to its stdin (frames never interleave:
  * sends hold the writer's monitor), a reader thread for its stdout frames and a drainer thread for its
  * stderr, which forwards each line to the parent's stderr with the worker's name and keeps the last
- * lines for crash reports. The fields marked "pool" are guarded by the pool's lock.
+ * lines for crash reports. Its standing in the pool is {@link #poolState}, which only {@link
+ * DispatchState} reads and writes, under its lock; the rest is safe to use from any thread.
  */
 final class WorkerHandle {
   private static final int TAIL_LINES = 20;
@@ -35,15 +37,11 @@ final class WorkerHandle {
   private final Process process;
   private final DataOutputStream toWorker;
   private final ArrayDeque<String> stderrTail = new ArrayDeque<>();
-  private final Set<Integer> knownTasks = new HashSet<>(); // guarded by toWorker
+  @GuardedBy("toWorker") private final Set<Integer> knownTasks = new HashSet<>();
   private final Thread stderrDrainer;
 
-  // pool: the batch being run, tasks run so far, and what the pool decided about this worker
-  Batch current;
-  long tasksRun;
-  boolean ready;
-  boolean retiring;
-  boolean condemned; // the pool is killing it: it gets no more work
+  /** Its standing in the pool (its batch, tasks run, ready, retiring, condemned): only {@link DispatchState} reads it. */
+  final DispatchState.WorkerState poolState = new DispatchState.WorkerState();
   // Why the pool killed it (timeout, cancel, protocol error), or null for a death the pool did not cause.
   volatile String killedBecause;
   // What the worker reported just before dying, if it could.

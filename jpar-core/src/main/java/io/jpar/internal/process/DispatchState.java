@@ -81,11 +81,12 @@ final class DispatchState {
    */
   static final class WorkerState {
     /**
-     * The batch it runs, or null. The worker's own reader thread also reads it without the lock ({@link
-     * DispatchState#currentBatch}): it is set before the batch is sent, so before any result of it, and
-     * only that reader thread clears it.
+     * The batch it runs, or null. Written under the lock; volatile because the worker's own reader
+     * thread also reads it without the lock ({@link DispatchState#currentBatch}): it is set before the
+     * batch is sent, so before any result of it, and only that reader thread clears it — the volatile
+     * write makes that order one the memory model guarantees, not only the pipe in between.
      */
-    @GuardedBy("DispatchState.lock") private Batch current;
+    @GuardedBy("DispatchState.lock") private volatile Batch current;
     @GuardedBy("DispatchState.lock") private long tasksRun;
     /** It answered its handshake. */
     @GuardedBy("DispatchState.lock") private boolean ready;

@@ -148,6 +148,16 @@ class PoolSpecTest {
 
   @ParameterizedTest
   @MethodSource("backends")
+  void submitHandsOutAViewThatCannotCompleteTheJob(Backends backend) {
+    try (Pool pool = backend.pool()) {
+      TaskFuture<Integer> future = pool.submit(Tasks::square, 7);
+      assertThat(future).isNotInstanceOf(io.jpar.spi.Job.class);
+      assertThat(future.join()).isEqualTo(49);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("backends")
   void asCompletedYieldsFuturesInTheOrderTheyFinish(Backends backend) {
     try (Pool pool = backend.pool()) {
       List<TaskFuture<String>> futures =

@@ -13,14 +13,14 @@ import java.util.concurrent.TimeoutException;
 /**
  * One input on its way through a pool, and the future of its result: the backend sees it as a {@link
  * Job}, the caller through a {@link FutureView} (never this class, whose completion methods are public
- * for backends). Completed exactly once ({@link #complete}, {@link #fail}, or a cancel); every later
- * attempt is ignored, which is what makes delivery exactly-once even when a timeout, a cancel and the
- * task's own end race each other.
+ * for backends; the class itself is package-private). Completed exactly once ({@link #complete}, {@link
+ * #fail}, or a cancel); every later attempt is ignored, which is what makes delivery exactly-once even
+ * when a timeout, a cancel and the task's own end race each other.
  *
  * <p>Hooks: {@link #onDone} (set before dispatch, by the batch) runs once after completion; {@link
  * #onCancel} (set by the backend) lets a cancel reach a running task.
  */
-public final class JobFuture<O> implements Job {
+final class JobFuture<O> implements Job {
   private final long index;
   private final Object input;
   private final ProgressTracker progress;

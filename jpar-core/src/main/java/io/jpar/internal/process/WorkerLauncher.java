@@ -1,8 +1,8 @@
 package io.jpar.internal.process;
 
-import io.jpar.internal.process.worker.WorkerMain;
 import java.io.File;
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,15 +10,30 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Builds the command line of a worker JVM: this JVM's own {@code java}, class path and module path,
  * the pool's options, and the flags that make a worker fail cleanly (exit on OOM, crash logs out of
  * the working directory). Start-up uses a class-data-sharing archive of the worker's classes that the
  * JVM creates on the first run and reuses after (one per java + class path + options).
+ *
+ * <p>Where the worker finds jpar: on the class path or the module path, as in this JVM. The main class
+ * is always named on its own (not {@code -m}), so a worker keeps the default root modules of a class
+ * path application; {@code --add-modules ALL-MODULE-PATH} resolves jpar's module and the caller's when
+ * they are on the module path. When jpar was loaded from neither (a plugin class loader, a module
+ * layer), its jar or directory is appended to the class path. Every entry is made absolute, since a
+ * worker may run in another working directory.
  */
 final class WorkerLauncher {
+  /**
+   * The worker's main class, by name: nothing outside the worker package links to it (the worker's
+   * code must stay a leaf that only the worker JVM runs; ArchitectureTest).
+   */
+  static final String WORKER_MAIN = "io.jpar.internal.process.worker.WorkerMain";
+
   private final ProcessSettings settings;
   private final List<String> baseCommand;
 
@@ -41,11 +56,9 @@ final class WorkerLauncher {
   /** The command without the per-worker id; the main class is last. */
   private static List<String> buildBase(ProcessSettings s) {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    String classPath = System.getProperty("java.class.path", "");
-    for (Path extra : s.extraClassPath()) {
-      classPath = classPath.isEmpty() ? extra.toString() : classPath + File.pathSeparator + extra;
-    }
-    String modulePath = System.getProperty("jdk.module.path");
+    WorkerPaths paths =
+        WorkerPaths.of(System.getProperty("java.class.path", ""), s.extraClassPath(), System.getProperty("jdk.module.path", ""),
+            jparLocation());
     String tmp = System.getProperty("java.io.tmpdir");
     List<String> cmd = new ArrayList<>();
     cmd.add(java.toString());
@@ -61,25 +74,92 @@ final class WorkerLauncher {
       cmd.add("-XX:+UseSerialGC");
     }
     cmd.add("-Xshare:auto");
-    String archive = cdsArchive(java, classPath, s.jvmOptions(), tmp);
+    // With a module path the JVM rejects a dynamic archive at every start (JDK 25: "optimized module
+    // handling disabled because extra module path(s) are specified"), so none is made.
+    String archive = paths.modulePath().isEmpty() ? cdsArchive(java, paths.classPath(), s.jvmOptions(), tmp) : null;
     if (archive != null) {
       cmd.add("-XX:+AutoCreateSharedArchive");
       cmd.add("-XX:SharedArchiveFile=" + archive);
       cmd.add("-Xlog:cds=off,cds+dynamic=off"); // a stale or busy archive is not the user's concern
     }
     cmd.addAll(s.jvmOptions());
-    if (!classPath.isEmpty()) {
-      cmd.add("-cp");
-      cmd.add(classPath);
-    }
-    if (modulePath != null && !modulePath.isEmpty()) {
-      cmd.add("--module-path");
-      cmd.add(modulePath);
-      cmd.add("--add-modules");
-      cmd.add("ALL-MODULE-PATH");
-    }
-    cmd.add(WorkerMain.class.getName());
+    cmd.addAll(paths.arguments());
+    cmd.add(WORKER_MAIN);
     return List.copyOf(cmd);
+  }
+
+  /**
+   * The jar or directory jpar was loaded from when a loader other than the application class loader
+   * loaded it (so neither path a worker inherits has it); {@code null} when the application class
+   * loader did, or when the location is not a plain file.
+   */
+  private static Path jparLocation() {
+    if (WorkerLauncher.class.getClassLoader() == ClassLoader.getSystemClassLoader()) {
+      return null;
+    }
+    try {
+      var source = WorkerLauncher.class.getProtectionDomain().getCodeSource();
+      if (source == null || source.getLocation() == null || !"file".equals(source.getLocation().getProtocol())) {
+        return null; // a nested jar, say: the caller then names jpar's jar with classPath(...)
+      }
+      return Path.of(source.getLocation().toURI());
+    } catch (URISyntaxException | IllegalArgumentException | SecurityException e) {
+      return null;
+    }
+  }
+
+  /**
+   * A worker's class path and module path: this JVM's, absolute, with the pool's extra entries and then
+   * jpar's own location (when given and not on either path already) after the class path.
+   *
+   * @param classPath entries joined by the path separator, or empty
+   * @param modulePath entries joined by the path separator, or empty
+   */
+  record WorkerPaths(String classPath, String modulePath) {
+    static WorkerPaths of(String classPath, List<Path> extra, String modulePath, Path jpar) {
+      Set<Path> cp = absolute(classPath);
+      for (Path e : extra) {
+        cp.add(e.toAbsolutePath().normalize());
+      }
+      Set<Path> mp = absolute(modulePath);
+      if (jpar != null) {
+        Path self = jpar.toAbsolutePath().normalize();
+        if (!mp.contains(self)) {
+          cp.add(self);
+        }
+      }
+      return new WorkerPaths(join(cp), join(mp));
+    }
+
+    /** {@code -cp} and {@code --module-path} with {@code --add-modules ALL-MODULE-PATH}, as needed. */
+    List<String> arguments() {
+      List<String> args = new ArrayList<>();
+      if (!classPath.isEmpty()) {
+        args.add("-cp");
+        args.add(classPath);
+      }
+      if (!modulePath.isEmpty()) {
+        args.add("--module-path");
+        args.add(modulePath);
+        args.add("--add-modules");
+        args.add("ALL-MODULE-PATH");
+      }
+      return args;
+    }
+
+    private static Set<Path> absolute(String path) {
+      Set<Path> entries = new LinkedHashSet<>();
+      for (String e : path.split(File.pathSeparator)) {
+        if (!e.isEmpty()) {
+          entries.add(Path.of(e).toAbsolutePath().normalize());
+        }
+      }
+      return entries;
+    }
+
+    private static String join(Set<Path> entries) {
+      return String.join(File.pathSeparator, entries.stream().map(Path::toString).toList());
+    }
   }
 
   /**

@@ -31,6 +31,17 @@ public final class ProcessBench {
     if (only.equals("all") || only.equals("startup")) {
       report("pool_startup_2_workers_ms", median(7, ProcessBench::startupMillis), "ms");
     }
+    if (only.equals("all") || only.equals("map")) {
+      // Issue 10's per-task cost as a user meets it: the first map on a new pool, before the warm figure.
+      List<Integer> inputs = IntStream.range(0, 100_000).boxed().toList();
+      double[] fresh = firstMaps(8, inputs, false);
+      report("map_first_fresh_pool_jvm_first_us", fresh[0], "us"); // this JVM's first map: a cold caller too
+      report("map_first_fresh_pool_per_task_us", medianOf(fresh, 1), "us");
+      double[] afterOne = firstMaps(7, inputs, true);
+      report("map_after_one_task_per_task_us", medianOf(afterOne, 0), "us");
+      report("map_first_fresh_pool_spread_us", spread(fresh, 1), "us");
+      report("map_after_one_task_spread_us", spread(afterOne, 0), "us");
+    }
     try (Pool pool = Pool.processes().workers(2).build()) {
       if (only.equals("all") || only.equals("rss")) {
         report("idle_worker_rss_mb", idleRssMb(), "MB"); // first: idle means before any work
@@ -72,6 +83,44 @@ public final class ProcessBench {
     }
     Arrays.sort(v);
     return v[runs / 2];
+  }
+
+  static final Task<Integer, Integer> TIMES_TWO = x -> x * 2;
+
+  /**
+   * The first {@code map} of {@code inputs} on each of {@code runs} new pools of 2 workers, per task in
+   * µs; the clock starts once {@code build()} has returned (every worker answered its handshake). With
+   * {@code afterOneTask}, each pool has first run one other task ({@code submit(...).join()}), so its
+   * workers are warm but nothing is known about {@code PLUS_ONE}.
+   */
+  static double[] firstMaps(int runs, List<Integer> inputs, boolean afterOneTask) {
+    double[] v = new double[runs];
+    for (int i = 0; i < runs; i++) {
+      try (Pool pool = Pool.processes().workers(2).build()) {
+        if (afterOneTask) {
+          check(pool.submit(TIMES_TWO, 21).join() == 42);
+        }
+        long t0 = System.nanoTime();
+        List<Integer> out = pool.map(PLUS_ONE, inputs);
+        v[i] = (System.nanoTime() - t0) / 1e3 / inputs.size();
+        check(out.get(99_999) == 100_000);
+      }
+    }
+    return v;
+  }
+
+  /** The median of {@code v[from..]}. */
+  static double medianOf(double[] v, int from) {
+    double[] s = Arrays.copyOfRange(v, from, v.length);
+    Arrays.sort(s);
+    return s[s.length / 2];
+  }
+
+  /** Largest minus smallest of {@code v[from..]}: how noisy the median's samples were. */
+  static double spread(double[] v, int from) {
+    double[] s = Arrays.copyOfRange(v, from, v.length);
+    Arrays.sort(s);
+    return s[s.length - 1] - s[0];
   }
 
   static void report(String name, double value, String unit) {

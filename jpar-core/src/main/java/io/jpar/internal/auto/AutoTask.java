@@ -1,6 +1,7 @@
 package io.jpar.internal.auto;
 
 import io.jpar.Task;
+import io.jpar.internal.TaskWrapper;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -9,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * metered task the thread backends run), and each backend's own handle for it, made the first time a
  * chunk of it goes there.
  */
-final class AutoTask implements Task<Object, Object> {
+final class AutoTask implements Task<Object, Object>, TaskWrapper {
   private final Task<Object, Object> code;
   private final Meter meter;
   /** At most one entry per backend the pool has started: a handful. */
@@ -21,6 +22,11 @@ final class AutoTask implements Task<Object, Object> {
   }
 
   Task<Object, Object> code() {
+    return code;
+  }
+
+  @Override
+  public Task<?, ?> wrapped() {
     return code;
   }
 

@@ -4,6 +4,7 @@ import io.jpar.BackendKind;
 import io.jpar.Task;
 import io.jpar.internal.ChunkSizer;
 import io.jpar.internal.PoolContext;
+import io.jpar.internal.TaskWrapper;
 import io.jpar.spi.Job;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -28,8 +29,20 @@ public final class PlatformThreadBackend extends ThreadBackend<PlatformThreadBac
   private final ThreadPoolExecutor executor;
   private final List<Thread> threads;
   private volatile ChunkSizer lastSizer;
+  /**
+   * Chunk sizes learned per task class — per lambda call site, for lambdas — so that a batch of a task
+   * starts from what the last batch of the same code learned (a map in a loop would otherwise begin at
+   * chunks of 1 every time, and an eager map cuts its first thousand chunks before any is timed). A
+   * ClassValue, not a map: it keeps no class alive, and no task object at all.
+   */
+  private final ClassValue<ChunkSizer> sizers = new ClassValue<>() {
+    @Override
+    protected ChunkSizer computeValue(Class<?> type) {
+      return new ChunkSizer(CHUNK_TARGET_NANOS, MAX_CHUNK, 0);
+    }
+  };
 
-  /** A task and the chunk size learned for it, for as long as a batch of it runs. */
+  /** A task and the chunk size learned for its code. */
   public record PreparedTask(Task<Object, Object> code, ChunkSizer sizer) {}
 
   private PlatformThreadBackend(PoolContext context, ThreadPoolExecutor executor, List<Thread> threads) {
@@ -64,7 +77,7 @@ public final class PlatformThreadBackend extends ThreadBackend<PlatformThreadBac
 
   @Override
   public PreparedTask prepare(Task<Object, Object> task) {
-    return new PreparedTask(task, new ChunkSizer(CHUNK_TARGET_NANOS, MAX_CHUNK, 0));
+    return new PreparedTask(task, sizers.get(TaskWrapper.unwrap(task).getClass()));
   }
 
   @Override

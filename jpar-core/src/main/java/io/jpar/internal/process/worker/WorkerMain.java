@@ -25,6 +25,8 @@ import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -63,6 +65,7 @@ public final class WorkerMain {
     DataOutputStream frames =
         new DataOutputStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16));
     System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
+    startThreadBean();
     startParentWatchdog();
     new WorkerMain(frames, new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16)))
         .run();
@@ -199,8 +202,9 @@ public final class WorkerMain {
       long now = System.nanoTime();
       boolean last = i == inputs.length - 1;
       if (last || config.flushEachResult() || now - lastFlush >= FLUSH_NANOS) {
+        boolean timed = last && cpuStarted >= 0; // no CPU clock at the start: no figures, not a wrong ratio
         sendResults(batchId, sentUpTo, Arrays.copyOfRange(results, sentUpTo, i + 1), last,
-            last ? now - started : 0, last ? threadCpu() - cpuStarted : 0);
+            timed ? now - started : 0, timed ? threadCpu() - cpuStarted : 0);
         sentUpTo = i + 1;
         lastFlush = now;
       }
@@ -225,8 +229,24 @@ public final class WorkerMain {
     } while (from < count);
   }
 
+  /** Set once by {@link #startThreadBean}; null until the management API has started. */
+  private static volatile ThreadMXBean threadBean;
+
+  /**
+   * The management API's first use costs 10-50 ms, which would sit in the first batch's round trip; a
+   * daemon thread started with the worker pays it while the worker starts up. A batch that starts
+   * before it is ready reports no time (the parent then learns nothing from it for the plan).
+   */
+  private static void startThreadBean() {
+    Thread t = new Thread(() -> threadBean = ManagementFactory.getThreadMXBean(), "jpar-worker-mx");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** This thread's CPU time, or -1 while the management API is not ready. */
   private static long threadCpu() {
-    return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+    ThreadMXBean bean = threadBean;
+    return bean == null ? -1 : bean.getCurrentThreadCpuTime();
   }
 
   /** The next results of a batch: the batch's wall and CPU time go with the last. */

@@ -49,12 +49,16 @@ public final class WorkerMain {
   private static final long FLUSH_NANOS = 20_000_000;
   /** At most this many failures per RESULTS message when a whole batch fails (see failAll). */
   private static final int FAILURE_SLICE = 4096;
+  /** Inputs run this many at a time through {@link #runBlock} (one at a time when tasks have a deadline). */
+  private static final int BLOCK = 64;
 
   private final DataOutputStream frames;
   private final DataInputStream in;
   private final Map<Integer, Task<Object, Object>> tasks = new HashMap<>();
   private Codec codec;
   private Config config;
+  /** The error that ended the last {@link #runBlock} early, if it did. */
+  private VirtualMachineError fatalInBlock;
 
   private WorkerMain(DataOutputStream frames, DataInputStream in) {
     this.frames = frames;
@@ -187,31 +191,55 @@ public final class WorkerMain {
     long lastFlush = System.nanoTime();
     long started = lastFlush;
     long cpuStarted = threadCpu();
-    for (int i = 0; i < inputs.length; i++) {
-      try {
-        results[i] = task.apply(inputs[i]);
-      } catch (VirtualMachineError fatal) {
+    int block = config.flushEachResult() ? 1 : BLOCK;
+    for (int i = 0; i < inputs.length; ) {
+      int stopped = runBlock(task, inputs, results, i, Math.min(inputs.length, i + block), lastFlush + FLUSH_NANOS);
+      if (fatalInBlock != null) {
         // The JVM may be damaged (stack overflow inside a lock, an internal error): report and die.
-        sendResults(batchId, sentUpTo, Arrays.copyOfRange(results, sentUpTo, i), false, 0, 0);
-        send(new Fatal(batchId, i, encodeFailure(fatal)));
+        sendResults(batchId, sentUpTo, Arrays.copyOfRange(results, sentUpTo, stopped), false, 0, 0);
+        send(new Fatal(batchId, stopped, encodeFailure(fatalInBlock)));
         Runtime.getRuntime().halt(EXIT_FATAL);
-      } catch (Throwable t) {
-        results[i] = RemoteFailure.of(t, safeEncode(t));
       }
-      inputs[i] = null;
+      i = stopped;
       long now = System.nanoTime();
-      boolean last = i == inputs.length - 1;
+      boolean last = i == inputs.length;
       if (last || config.flushEachResult() || now - lastFlush >= FLUSH_NANOS) {
         boolean timed = last && cpuStarted >= 0; // no CPU clock at the start: no figures, not a wrong ratio
-        sendResults(batchId, sentUpTo, Arrays.copyOfRange(results, sentUpTo, i + 1), last,
+        sendResults(batchId, sentUpTo, Arrays.copyOfRange(results, sentUpTo, i), last,
             timed ? now - started : 0, timed ? threadCpu() - cpuStarted : 0);
-        sentUpTo = i + 1;
+        sentUpTo = i;
         lastFlush = now;
       }
     }
     if (inputs.length == 0) {
       sendResults(batchId, 0, new Object[0], true, 0, 0);
     }
+  }
+
+  /**
+   * Runs inputs {@code [from, to)}, or stops early once {@code System.nanoTime()} reaches {@code
+   * flushAt}, so results of slow tasks are not held back; returns the index after the last input run,
+   * or that of the input whose task threw a {@link VirtualMachineError} (left in {@link #fatalInBlock}).
+   * Inputs run in blocks of {@link #BLOCK} through this small method because the JIT compiles it within
+   * the first chunk, while one loop over a whole chunk would stay interpreted until on-stack
+   * replacement (tens of thousands of iterations).
+   */
+  private int runBlock(Task<Object, Object> task, Object[] inputs, Object[] results, int from, int to, long flushAt) {
+    for (int i = from; i < to; i++) {
+      try {
+        results[i] = task.apply(inputs[i]);
+      } catch (VirtualMachineError fatal) {
+        fatalInBlock = fatal;
+        return i;
+      } catch (Throwable t) {
+        results[i] = RemoteFailure.of(t, safeEncode(t));
+      }
+      inputs[i] = null;
+      if (System.nanoTime() - flushAt >= 0) {
+        return i + 1;
+      }
+    }
+    return to;
   }
 
   /**

@@ -6,7 +6,9 @@ import io.jpar.spi.Job;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -88,6 +90,8 @@ final class DispatchState {
      */
     @GuardedBy("DispatchState.lock") private volatile Batch current;
     @GuardedBy("DispatchState.lock") private long tasksRun;
+    /** The ids of the tasks it has been given a batch of (see {@link DispatchState#firstTaste}). */
+    @GuardedBy("DispatchState.lock") private final Set<Integer> tasted = new HashSet<>();
     /** It answered its handshake. */
     @GuardedBy("DispatchState.lock") private boolean ready;
     /** The pool let it go (task limit, stop, not wanted): its end is not a failure to start. */
@@ -129,6 +133,7 @@ final class DispatchState {
         }
         WorkerHandle w = idle.pollFirst();
         b = fitToAllowance(b, w);
+        b = firstTaste(b, w);
         b.worker = w;
         w.poolState.current = b;
         inFlight++;
@@ -161,6 +166,38 @@ final class DispatchState {
     Batch rest = renumber(new Batch(0, b.task, List.copyOf(tail), wire.encodeInputsAgain(tail)));
     pending.addFirst(rest);
     return renumber(new Batch(0, b.task, List.copyOf(head), wire.encodeInputsAgain(head)));
+  }
+
+  /** How many inputs a worker gets in its first batch of a task. */
+  static final int FIRST_TASTE = 128;
+  /** A worker remembers at most this many tasks it has tasted; then it forgets them all and tastes again. */
+  private static final int MAX_TASTED = 1024;
+
+  /**
+   * A worker's first batch of a task (with adaptive chunks) is a taste of {@link #FIRST_TASTE} inputs;
+   * the rest goes back to the front of the queue. That batch pays the worker's one-time costs for the
+   * task (decoding it, loading classes, compiling; 30-60 ms in a fresh JVM); a full chunk would hold a
+   * quarter of the worker's share of the input meanwhile, while the other workers run out of work.
+   */
+  @GuardedBy("lock")
+  private Batch firstTaste(Batch b, WorkerHandle w) {
+    Set<Integer> tasted = w.poolState.tasted;
+    if (!b.task.adaptive || tasted.contains(b.task.id)) {
+      return b;
+    }
+    if (tasted.size() >= MAX_TASTED) {
+      tasted.clear();
+    }
+    tasted.add(b.task.id);
+    if (b.jobs.size() <= 2 * FIRST_TASTE) {
+      return b;
+    }
+    List<Job> head = b.jobs.subList(0, FIRST_TASTE);
+    List<Job> tail = b.jobs.subList(FIRST_TASTE, b.jobs.size());
+    pending.addFirst(renumber(new Batch(0, b.task, List.copyOf(tail), wire.encodeInputsAgain(tail))));
+    Batch taste = renumber(new Batch(0, b.task, List.copyOf(head), wire.encodeInputsAgain(head)));
+    taste.taste = true;
+    return taste;
   }
 
   /** Gives a batch its id and points its jobs' cancel hooks at it. */

@@ -246,7 +246,10 @@ public final class Values {
   }
 
   private static byte tagOf(Object[] values) {
-    if (values.length == 0 || values[0] == null) {
+    if (values.length == 0) {
+      return INTS; // any compact tag holds nothing; the codec would start an object stream for it
+    }
+    if (values[0] == null) {
       return CODEC;
     }
     Class<?> c = values[0].getClass();

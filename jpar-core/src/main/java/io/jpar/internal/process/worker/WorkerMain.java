@@ -55,6 +55,8 @@ public final class WorkerMain {
   private final DataOutputStream frames;
   private final DataInputStream in;
   private final Map<Integer, Task<Object, Object>> tasks = new HashMap<>();
+  /** Why the code of a task could not be decoded here, by task id. */
+  private final Map<Integer, Throwable> undecodable = new HashMap<>();
   private Codec codec;
   private Config config;
   /** The error that ended the last {@link #runBlock} early, if it did. */
@@ -169,10 +171,21 @@ public final class WorkerMain {
     Task<Object, Object> task;
     try {
       if (batch.taskCode().length > 0) {
-        tasks.put(batch.taskId(), (Task<Object, Object>) Values.decodeOne(batch.taskCode(), codec));
+        try {
+          tasks.put(batch.taskId(), (Task<Object, Object>) Values.decodeOne(batch.taskCode(), codec));
+          undecodable.remove(batch.taskId());
+        } catch (Exception | LinkageError e) {
+          undecodable.put(batch.taskId(), e);
+          throw e;
+        }
       }
       task = tasks.get(batch.taskId());
-      if (task == null) {
+      Throwable undecoded = undecodable.get(batch.taskId());
+      if (task == null && undecoded instanceof Exception e) {
+        throw e; // the parent sends a task's code once: its later batches fail for the same reason
+      } else if (task == null && undecoded instanceof LinkageError e) {
+        throw e;
+      } else if (task == null) {
         throw new IllegalStateException("task " + batch.taskId() + " was never sent to this worker");
       }
       inputs = Values.read(batch.inputs(), codec);

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +50,8 @@ final class DispatchState {
 
   private final int maxTasksPerWorker;
   private final Wire wire;
+  /** The inputs of an empty batch. */
+  private final byte[] noInputs;
   /** What the cancel of a job of a batch does; set on every job of every batch queued. */
   private final Consumer<Batch> cancelHook;
 
@@ -74,6 +77,7 @@ final class DispatchState {
   DispatchState(int maxTasksPerWorker, Wire wire, Consumer<Batch> cancelHook) {
     this.maxTasksPerWorker = maxTasksPerWorker;
     this.wire = wire;
+    this.noInputs = wire.encodeInputsAgain(List.of());
     this.cancelHook = cancelHook;
   }
 
@@ -139,6 +143,11 @@ final class DispatchState {
         inFlight++;
         toSend.add(b);
       }
+      if (pending.isEmpty() && !idle.isEmpty()) {
+        for (Batch given : List.copyOf(toSend)) {
+          warmIdle(given.task, toSend);
+        }
+      }
       if (pending.isEmpty() && inFlight == 0) {
         changed.signalAll();
       }
@@ -181,15 +190,7 @@ final class DispatchState {
    */
   @GuardedBy("lock")
   private Batch firstTaste(Batch b, WorkerHandle w) {
-    Set<Integer> tasted = w.poolState.tasted;
-    if (!b.task.adaptive || tasted.contains(b.task.id)) {
-      return b;
-    }
-    if (tasted.size() >= MAX_TASTED) {
-      tasted.clear();
-    }
-    tasted.add(b.task.id);
-    if (b.jobs.size() <= 2 * FIRST_TASTE) {
+    if (!firstUse(w, b.task) || !b.task.adaptive || b.jobs.size() <= 2 * FIRST_TASTE) {
       return b;
     }
     List<Job> head = b.jobs.subList(0, FIRST_TASTE);
@@ -198,6 +199,43 @@ final class DispatchState {
     Batch taste = renumber(new Batch(0, b.task, List.copyOf(head), wire.encodeInputsAgain(head)));
     taste.taste = true;
     return taste;
+  }
+
+  /** True the first time the worker is given a batch of the task (as far as it remembers). */
+  @GuardedBy("lock")
+  private static boolean firstUse(WorkerHandle w, TaskEntry task) {
+    Set<Integer> tasted = w.poolState.tasted;
+    if (tasted.contains(task.id)) {
+      return false;
+    }
+    if (tasted.size() >= MAX_TASTED) {
+      tasted.clear();
+    }
+    return tasted.add(task.id);
+  }
+
+  /**
+   * When batches of a task were given out and workers are left idle with nothing queued, each idle
+   * worker that has not had the task gets an empty batch of it, so that it decodes the task now, in
+   * parallel, rather than when its first batch of it comes (in a fresh worker the first task decoded
+   * costs 15-50 ms, the JVM's first lambda spun at run time). It takes the place of the worker's
+   * first taste of the task. A batch that comes meanwhile waits for the decode, which that worker
+   * would have paid with it anyway (unless it is of another task).
+   */
+  @GuardedBy("lock")
+  private void warmIdle(TaskEntry task, List<Batch> toSend) {
+    for (Iterator<WorkerHandle> it = idle.iterator(); it.hasNext(); ) {
+      WorkerHandle w = it.next();
+      if (!firstUse(w, task)) {
+        continue;
+      }
+      it.remove();
+      Batch warm = renumber(new Batch(0, task, List.of(), noInputs));
+      warm.worker = w;
+      w.poolState.current = warm;
+      inFlight++;
+      toSend.add(warm);
+    }
   }
 
   /** Gives a batch its id and points its jobs' cancel hooks at it. */

@@ -206,7 +206,7 @@ public final class ProcessBackend implements Backend<TaskEntry> {
       // chunk of thousands that takes about as long as the worker's run), not after. The batch is no
       // longer its worker's, so neither a cancel nor the worker's death touches these jobs any more.
       progressed(b, from + values.length);
-      if (!b.taste) { // a first taste times the worker's warm-up more than the task
+      if (!b.taste && !b.jobs.isEmpty()) { // a first taste times the worker's warm-up more than the task
         b.task.record(b.jobs.size(), b.lastProgressNanos - b.sentNanos);
       }
       batchDone(w, b);

@@ -65,6 +65,21 @@ class ProcessPoolTest {
   }
 
   @Test
+  void resultsOfSlowTasksComeAsTheyFinishNotWithTheirChunk() {
+    try (Pool pool = Pool.processes().workers(1).chunkSize(8).build()) {
+      long start = System.nanoTime();
+      Integer first = pool.imap((Integer x) -> {
+        Thread.sleep(300);
+        return x;
+      }, upTo(8)).findFirst().orElseThrow();
+      assertThat(first).isZero();
+      // The chunk takes 2.4 s; its first result is sent after about 0.3 s (a worker runs inputs in
+      // blocks, but stops a block early when results are due).
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2000));
+    }
+  }
+
+  @Test
   void theInitializerRunsInEachWorkerBeforeItsFirstTask() {
     try (Pool pool = Pool.processes().workers(2).initializer(Faults::initialized).build()) {
       List<String> seen = pool.map(Faults::readInitialized, upTo(20));

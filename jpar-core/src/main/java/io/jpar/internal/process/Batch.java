@@ -26,6 +26,12 @@ final class Batch {
    * by the thread that gave the batch out, to send it ({@link ProcessBackend#pump}).
    */
   @GuardedBy("DispatchState.lock") WorkerHandle worker;
+  /**
+   * A worker's first, small batch of a task (see {@link DispatchState#firstTaste}): its time is the
+   * worker's warm-up more than the task's, so chunk sizes are not learned from it. Set under the lock
+   * before the batch is given out, read by the worker's reader thread after its results.
+   */
+  boolean taste;
   long sentNanos;
   volatile int received;
   volatile long lastProgressNanos;

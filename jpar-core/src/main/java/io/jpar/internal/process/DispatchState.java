@@ -6,7 +6,10 @@ import io.jpar.spi.Job;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -47,6 +50,8 @@ final class DispatchState {
 
   private final int maxTasksPerWorker;
   private final Wire wire;
+  /** The inputs of an empty batch. */
+  private final byte[] noInputs;
   /** What the cancel of a job of a batch does; set on every job of every batch queued. */
   private final Consumer<Batch> cancelHook;
 
@@ -72,6 +77,7 @@ final class DispatchState {
   DispatchState(int maxTasksPerWorker, Wire wire, Consumer<Batch> cancelHook) {
     this.maxTasksPerWorker = maxTasksPerWorker;
     this.wire = wire;
+    this.noInputs = wire.encodeInputsAgain(List.of());
     this.cancelHook = cancelHook;
   }
 
@@ -88,6 +94,8 @@ final class DispatchState {
      */
     @GuardedBy("DispatchState.lock") private volatile Batch current;
     @GuardedBy("DispatchState.lock") private long tasksRun;
+    /** The ids of the tasks it has been given a batch of (see {@link DispatchState#firstTaste}). */
+    @GuardedBy("DispatchState.lock") private final Set<Integer> tasted = new HashSet<>();
     /** It answered its handshake. */
     @GuardedBy("DispatchState.lock") private boolean ready;
     /** The pool let it go (task limit, stop, not wanted): its end is not a failure to start. */
@@ -129,10 +137,16 @@ final class DispatchState {
         }
         WorkerHandle w = idle.pollFirst();
         b = fitToAllowance(b, w);
+        b = firstTaste(b, w);
         b.worker = w;
         w.poolState.current = b;
         inFlight++;
         toSend.add(b);
+      }
+      if (pending.isEmpty() && !idle.isEmpty()) {
+        for (Batch given : List.copyOf(toSend)) {
+          warmIdle(given.task, toSend);
+        }
       }
       if (pending.isEmpty() && inFlight == 0) {
         changed.signalAll();
@@ -161,6 +175,67 @@ final class DispatchState {
     Batch rest = renumber(new Batch(0, b.task, List.copyOf(tail), wire.encodeInputsAgain(tail)));
     pending.addFirst(rest);
     return renumber(new Batch(0, b.task, List.copyOf(head), wire.encodeInputsAgain(head)));
+  }
+
+  /** How many inputs a worker gets in its first batch of a task. */
+  static final int FIRST_TASTE = 128;
+  /** A worker remembers at most this many tasks it has tasted; then it forgets them all and tastes again. */
+  private static final int MAX_TASTED = 1024;
+
+  /**
+   * A worker's first batch of a task (with adaptive chunks) is a taste of {@link #FIRST_TASTE} inputs;
+   * the rest goes back to the front of the queue. That batch pays the worker's one-time costs for the
+   * task (decoding it, loading classes, compiling; 30-60 ms in a fresh JVM); a full chunk would hold a
+   * quarter of the worker's share of the input meanwhile, while the other workers run out of work.
+   */
+  @GuardedBy("lock")
+  private Batch firstTaste(Batch b, WorkerHandle w) {
+    if (!firstUse(w, b.task) || !b.task.adaptive || b.jobs.size() <= 2 * FIRST_TASTE) {
+      return b;
+    }
+    List<Job> head = b.jobs.subList(0, FIRST_TASTE);
+    List<Job> tail = b.jobs.subList(FIRST_TASTE, b.jobs.size());
+    pending.addFirst(renumber(new Batch(0, b.task, List.copyOf(tail), wire.encodeInputsAgain(tail))));
+    Batch taste = renumber(new Batch(0, b.task, List.copyOf(head), wire.encodeInputsAgain(head)));
+    taste.taste = true;
+    return taste;
+  }
+
+  /** True the first time the worker is given a batch of the task (as far as it remembers). */
+  @GuardedBy("lock")
+  private static boolean firstUse(WorkerHandle w, TaskEntry task) {
+    Set<Integer> tasted = w.poolState.tasted;
+    if (tasted.contains(task.id)) {
+      return false;
+    }
+    if (tasted.size() >= MAX_TASTED) {
+      tasted.clear();
+    }
+    return tasted.add(task.id);
+  }
+
+  /**
+   * When batches of a task were given out and workers are left idle with nothing queued, each idle
+   * worker that has not had the task gets an empty batch of it, so that it decodes the task now, in
+   * parallel, rather than when its first batch of it comes (in a fresh worker the first task decoded
+   * costs 15-50 ms, the JVM's first lambda spun at run time). It takes the place of the worker's
+   * first taste of the task. A batch that comes meanwhile waits for the decode, which that worker
+   * would have paid with it anyway (unless it is of another task).
+   */
+  @GuardedBy("lock")
+  private void warmIdle(TaskEntry task, List<Batch> toSend) {
+    for (Iterator<WorkerHandle> it = idle.iterator(); it.hasNext(); ) {
+      WorkerHandle w = it.next();
+      if (!firstUse(w, task)) {
+        continue;
+      }
+      it.remove();
+      Batch warm = renumber(new Batch(0, task, List.of(), noInputs));
+      warm.worker = w;
+      w.poolState.current = warm;
+      inFlight++;
+      toSend.add(warm);
+    }
   }
 
   /** Gives a batch its id and points its jobs' cancel hooks at it. */

@@ -201,6 +201,16 @@ public final class ProcessBackend implements Backend<TaskEntry> {
     if (r.last() && r.wallNanos() > 0) {
       context.recordTasks(b.jobs.size(), r.wallNanos(), r.cpuNanos());
     }
+    if (r.last()) {
+      // The worker is idle from here: give it its next batch before completing this one's jobs (for a
+      // chunk of thousands that takes about as long as the worker's run), not after. The batch is no
+      // longer its worker's, so neither a cancel nor the worker's death touches these jobs any more.
+      progressed(b, from + values.length);
+      if (!b.taste && !b.jobs.isEmpty()) { // a first taste times the worker's warm-up more than the task
+        b.task.record(b.jobs.size(), b.lastProgressNanos - b.sentNanos);
+      }
+      batchDone(w, b);
+    }
     for (int i = 0; i < values.length; i++) {
       Job job = b.jobs.get(from + i);
       boolean wake = i == values.length - 1; // wake a waiting caller once per frame, not once per result
@@ -210,13 +220,15 @@ public final class ProcessBackend implements Backend<TaskEntry> {
         job.complete(values[i], wake);
       }
     }
-    b.received = from + values.length;
+    if (!r.last()) {
+      progressed(b, from + values.length);
+    }
+  }
+
+  private static void progressed(Batch b, int received) {
+    b.received = received;
     b.lastProgressNanos = System.nanoTime();
     b.started = true;
-    if (r.last()) {
-      b.task.record(b.jobs.size(), b.lastProgressNanos - b.sentNanos);
-      batchDone(w, b);
-    }
   }
 
   private void batchDone(WorkerHandle w, Batch b) {

@@ -13,11 +13,14 @@ final class TaskEntry {
 
   final int id;
   final byte[] bytes;
+  /** Chunks are sized by measurement, not set by the user. */
+  final boolean adaptive;
   private final ChunkSizer sizer;
 
   TaskEntry(int id, byte[] bytes, int fixedChunk, int maxTasksPerWorker) {
     this.id = id;
     this.bytes = bytes;
+    this.adaptive = fixedChunk <= 0;
     int max = maxTasksPerWorker > 0 ? Math.min(MAX_CHUNK, maxTasksPerWorker) : MAX_CHUNK;
     this.sizer = new ChunkSizer(TARGET_NANOS, max, fixedChunk);
   }

@@ -25,6 +25,8 @@ import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -47,12 +49,18 @@ public final class WorkerMain {
   private static final long FLUSH_NANOS = 20_000_000;
   /** At most this many failures per RESULTS message when a whole batch fails (see failAll). */
   private static final int FAILURE_SLICE = 4096;
+  /** Inputs run this many at a time through {@link #runBlock} (one at a time when tasks have a deadline). */
+  private static final int BLOCK = 64;
 
   private final DataOutputStream frames;
   private final DataInputStream in;
   private final Map<Integer, Task<Object, Object>> tasks = new HashMap<>();
+  /** Why the code of a task could not be decoded here, by task id. */
+  private final Map<Integer, Throwable> undecodable = new HashMap<>();
   private Codec codec;
   private Config config;
+  /** The error that ended the last {@link #runBlock} early, if it did. */
+  private VirtualMachineError fatalInBlock;
 
   private WorkerMain(DataOutputStream frames, DataInputStream in) {
     this.frames = frames;
@@ -63,6 +71,7 @@ public final class WorkerMain {
     DataOutputStream frames =
         new DataOutputStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16));
     System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
+    startThreadBean();
     startParentWatchdog();
     new WorkerMain(frames, new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16)))
         .run();
@@ -162,10 +171,21 @@ public final class WorkerMain {
     Task<Object, Object> task;
     try {
       if (batch.taskCode().length > 0) {
-        tasks.put(batch.taskId(), (Task<Object, Object>) Values.decodeOne(batch.taskCode(), codec));
+        try {
+          tasks.put(batch.taskId(), (Task<Object, Object>) Values.decodeOne(batch.taskCode(), codec));
+          undecodable.remove(batch.taskId());
+        } catch (Exception | LinkageError e) {
+          undecodable.put(batch.taskId(), e);
+          throw e;
+        }
       }
       task = tasks.get(batch.taskId());
-      if (task == null) {
+      Throwable undecoded = undecodable.get(batch.taskId());
+      if (task == null && undecoded instanceof Exception e) {
+        throw e; // the parent sends a task's code once: its later batches fail for the same reason
+      } else if (task == null && undecoded instanceof LinkageError e) {
+        throw e;
+      } else if (task == null) {
         throw new IllegalStateException("task " + batch.taskId() + " was never sent to this worker");
       }
       inputs = Values.read(batch.inputs(), codec);
@@ -184,30 +204,55 @@ public final class WorkerMain {
     long lastFlush = System.nanoTime();
     long started = lastFlush;
     long cpuStarted = threadCpu();
-    for (int i = 0; i < inputs.length; i++) {
-      try {
-        results[i] = task.apply(inputs[i]);
-      } catch (VirtualMachineError fatal) {
+    int block = config.flushEachResult() ? 1 : BLOCK;
+    for (int i = 0; i < inputs.length; ) {
+      int stopped = runBlock(task, inputs, results, i, Math.min(inputs.length, i + block), lastFlush + FLUSH_NANOS);
+      if (fatalInBlock != null) {
         // The JVM may be damaged (stack overflow inside a lock, an internal error): report and die.
-        sendResults(batchId, sentUpTo, Arrays.copyOfRange(results, sentUpTo, i), false, 0, 0);
-        send(new Fatal(batchId, i, encodeFailure(fatal)));
+        sendResults(batchId, sentUpTo, Arrays.copyOfRange(results, sentUpTo, stopped), false, 0, 0);
+        send(new Fatal(batchId, stopped, encodeFailure(fatalInBlock)));
         Runtime.getRuntime().halt(EXIT_FATAL);
-      } catch (Throwable t) {
-        results[i] = RemoteFailure.of(t, safeEncode(t));
       }
-      inputs[i] = null;
+      i = stopped;
       long now = System.nanoTime();
-      boolean last = i == inputs.length - 1;
+      boolean last = i == inputs.length;
       if (last || config.flushEachResult() || now - lastFlush >= FLUSH_NANOS) {
-        sendResults(batchId, sentUpTo, Arrays.copyOfRange(results, sentUpTo, i + 1), last,
-            last ? now - started : 0, last ? threadCpu() - cpuStarted : 0);
-        sentUpTo = i + 1;
+        boolean timed = last && cpuStarted >= 0; // no CPU clock at the start: no figures, not a wrong ratio
+        sendResults(batchId, sentUpTo, Arrays.copyOfRange(results, sentUpTo, i), last,
+            timed ? now - started : 0, timed ? threadCpu() - cpuStarted : 0);
+        sentUpTo = i;
         lastFlush = now;
       }
     }
     if (inputs.length == 0) {
       sendResults(batchId, 0, new Object[0], true, 0, 0);
     }
+  }
+
+  /**
+   * Runs inputs {@code [from, to)}, or stops early once {@code System.nanoTime()} reaches {@code
+   * flushAt}, so results of slow tasks are not held back; returns the index after the last input run,
+   * or that of the input whose task threw a {@link VirtualMachineError} (left in {@link #fatalInBlock}).
+   * Inputs run in blocks of {@link #BLOCK} through this small method because the JIT compiles it within
+   * the first chunk, while one loop over a whole chunk would stay interpreted until on-stack
+   * replacement (tens of thousands of iterations).
+   */
+  private int runBlock(Task<Object, Object> task, Object[] inputs, Object[] results, int from, int to, long flushAt) {
+    for (int i = from; i < to; i++) {
+      try {
+        results[i] = task.apply(inputs[i]);
+      } catch (VirtualMachineError fatal) {
+        fatalInBlock = fatal;
+        return i;
+      } catch (Throwable t) {
+        results[i] = RemoteFailure.of(t, safeEncode(t));
+      }
+      inputs[i] = null;
+      if (System.nanoTime() - flushAt >= 0) {
+        return i + 1;
+      }
+    }
+    return to;
   }
 
   /**
@@ -225,8 +270,24 @@ public final class WorkerMain {
     } while (from < count);
   }
 
+  /** Set once by {@link #startThreadBean}; null until the management API has started. */
+  private static volatile ThreadMXBean threadBean;
+
+  /**
+   * The management API's first use costs 10-50 ms, which would sit in the first batch's round trip; a
+   * daemon thread started with the worker pays it while the worker starts up. A batch that starts
+   * before it is ready reports no time (the parent then learns nothing from it for the plan).
+   */
+  private static void startThreadBean() {
+    Thread t = new Thread(() -> threadBean = ManagementFactory.getThreadMXBean(), "jpar-worker-mx");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** This thread's CPU time, or -1 while the management API is not ready. */
   private static long threadCpu() {
-    return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+    ThreadMXBean bean = threadBean;
+    return bean == null ? -1 : bean.getCurrentThreadCpuTime();
   }
 
   /** The next results of a batch: the batch's wall and CPU time go with the last. */

@@ -3,10 +3,15 @@ package io.jpar.internal.process.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jpar.Task;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InvalidClassException;
+import java.io.InvalidObjectException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +49,61 @@ class JavaSerializationCodecTest {
     assertThat((byte[]) codec.decode(new ByteArrayInputStream(encode(big)))).isEqualTo(big);
     Object[] many = new Object[100_000];
     assertThat((Object[]) codec.decode(new ByteArrayInputStream(encode(many)))).hasSize(many.length);
+  }
+
+  @Test
+  void aCaptureLessLambdaTravelsByNameAndStillWorks() throws Exception {
+    Task<Object, Object> task = x -> (Integer) x + 1;
+    byte[] bytes = encode(task);
+    assertThat(ByteBuffer.wrap(bytes).getShort()).as("no object stream header").isNotEqualTo((short) 0xACED);
+    @SuppressWarnings("unchecked")
+    Task<Object, Object> back = (Task<Object, Object>) codec.decode(new ByteArrayInputStream(bytes));
+    assertThat(back.apply(41)).isEqualTo(42);
+  }
+
+  @Test
+  void aCapturingLambdaStillTakesTheObjectStream() throws Exception {
+    int plus = 2;
+    Task<Object, Object> task = x -> (Integer) x + plus;
+    byte[] bytes = encode(task);
+    assertThat(ByteBuffer.wrap(bytes).getShort()).isEqualTo((short) 0xACED);
+    @SuppressWarnings("unchecked")
+    Task<Object, Object> back = (Task<Object, Object>) codec.decode(new ByteArrayInputStream(bytes));
+    assertThat(back.apply(40)).isEqualTo(42);
+  }
+
+  @Test
+  void aLambdaByNameIsRefusedWhenTheFilterDoesNotAllowItsClass() throws Exception {
+    // A lambda named as if captured in a class outside io.jpar (always allowed by an allow-list).
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    DataOutputStream d = new DataOutputStream(buf);
+    d.writeShort(0x4A4C);
+    d.writeUTF("org/junit/jupiter/api/Assertions");
+    for (String name : new String[] {"io/jpar/Task", "apply", "(Ljava/lang/Object;)Ljava/lang/Object;"}) {
+      d.writeUTF(name);
+    }
+    d.writeInt(6);
+    for (String name : new String[] {"org/junit/jupiter/api/Assertions", "lambda$0", "(Ljava/lang/Object;)Ljava/lang/Object;",
+        "(Ljava/lang/Object;)Ljava/lang/Object;"}) {
+      d.writeUTF(name);
+    }
+    byte[] bytes = buf.toByteArray();
+    JavaSerializationCodec strict = new JavaSerializationCodec("com.example.**");
+    assertThatThrownBy(() -> strict.decode(new ByteArrayInputStream(bytes)))
+        .isInstanceOf(InvalidClassException.class).hasMessageContaining("REJECTED");
+    // The default filter allows the class (the application's), but the class declared no such lambda.
+    assertThatThrownBy(() -> codec.decode(new ByteArrayInputStream(bytes))).isInstanceOf(InvalidObjectException.class);
+  }
+
+  @Test
+  void aLambdaByNameThatItsClassDidNotDeclareIsRefused() throws IOException {
+    Task<Object, Object> task = x -> x;
+    byte[] bytes = encode(task);
+    byte[] forged = new String(bytes, StandardCharsets.ISO_8859_1).replace("lambda$", "lambdX$")
+        .getBytes(StandardCharsets.ISO_8859_1);
+    assertThatThrownBy(() -> codec.decode(new ByteArrayInputStream(forged))).isInstanceOf(InvalidObjectException.class);
+    byte[] cut = Arrays.copyOf(bytes, bytes.length / 2);
+    assertThatThrownBy(() -> codec.decode(new ByteArrayInputStream(cut))).isInstanceOf(IOException.class);
   }
 
   private byte[] encode(Object value) throws IOException {

@@ -36,12 +36,14 @@ class AdvisorTest {
   }
 
   @Test
-  void computingWorkIsBestOnOneThreadPerCore() {
-    Advice advice = Advisor.builder().processes(false).build().measure(Tasks::burn, times(48, 10));
-    assertThat(advice.best().workers()).as(advice.toString()).isEqualTo(CORES);
-    assertThat(advice.best().backend()).isEqualTo(BackendKind.PLATFORM_THREADS);
-    assertThat(advice.explanation()).contains("computing work");
-    assertThat(advice.trials()).noneMatch(t -> t.backend() == BackendKind.WORKER_PROCESSES);
+  void computingWorkIsBestOnOneThreadPerCore() throws Exception {
+    OnSharedCores.retry(() -> {
+      Advice advice = Advisor.builder().processes(false).build().measure(Tasks::burn, times(48, 10));
+      assertThat(advice.best().workers()).as(advice.toString()).isEqualTo(CORES);
+      assertThat(advice.best().backend()).isEqualTo(BackendKind.PLATFORM_THREADS);
+      assertThat(advice.explanation()).contains("computing work");
+      assertThat(advice.trials()).noneMatch(t -> t.backend() == BackendKind.WORKER_PROCESSES);
+    });
   }
 
   @Test

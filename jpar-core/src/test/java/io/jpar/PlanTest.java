@@ -28,17 +28,19 @@ class PlanTest {
   }
 
   @Test
-  void computingTasksOnThreadsAreMeasuredAsCpuBound() {
-    // One thread: the other core is left to the JVM's own threads, so the task's CPU share is not
-    // diluted by preemption on a 2-core machine.
-    try (Pool pool = Pool.threads().workers(1).build()) {
-      pool.map(Faults::spin, times(20, 20));
-      Plan plan = pool.plan();
-      assertThat(plan.tasksMeasured()).isEqualTo(20);
-      assertThat(plan.meanWall().toMillis()).isBetween(15L, 2_000L);
-      assertThat(plan.cpuShare()).isGreaterThan(0.5);
-      assertThat(plan.explanation()).contains("computing work");
-    }
+  void computingTasksOnThreadsAreMeasuredAsCpuBound() throws Exception {
+    OnSharedCores.retry(() -> {
+      // One thread: the other core is left to the JVM's own threads, so the task's CPU share is not
+      // diluted by preemption on a 2-core machine.
+      try (Pool pool = Pool.threads().workers(1).build()) {
+        pool.map(Faults::spin, times(20, 20));
+        Plan plan = pool.plan();
+        assertThat(plan.tasksMeasured()).isEqualTo(20);
+        assertThat(plan.meanWall().toMillis()).isBetween(15L, 2_000L);
+        assertThat(plan.cpuShare()).isGreaterThan(0.5);
+        assertThat(plan.explanation()).contains("computing work");
+      }
+    });
   }
 
   @Test
@@ -55,17 +57,19 @@ class PlanTest {
   }
 
   @Test
-  void workerProcessesReportTheirTasksCpuTime() {
-    try (Pool pool = Pool.processes().workers(1).build()) { // one: see the CPU-bound thread test
-      List<Outcome<Long>> out = pool.mapOutcomes(Faults::spin, times(6, 30));
-      assertThat(out).allMatch(Outcome::isSuccess);
-      pool.submit(Tasks::failOn13, 13).outcome();
-      Plan plan = pool.plan();
-      assertThat(plan.backend()).isEqualTo(BackendKind.WORKER_PROCESSES);
-      assertThat(plan.tasksMeasured()).isGreaterThanOrEqualTo(6);
-      assertThat(plan.cpuShare()).isGreaterThan(0.5);
-      assertThat(plan.failures()).as(plan.toString()).isEqualTo(1);
-      assertThat(plan.toString()).contains("worker processes x 1");
-    }
+  void workerProcessesReportTheirTasksCpuTime() throws Exception {
+    OnSharedCores.retry(() -> {
+      try (Pool pool = Pool.processes().workers(1).build()) { // one: see the CPU-bound thread test
+        List<Outcome<Long>> out = pool.mapOutcomes(Faults::spin, times(6, 30));
+        assertThat(out).allMatch(Outcome::isSuccess);
+        pool.submit(Tasks::failOn13, 13).outcome();
+        Plan plan = pool.plan();
+        assertThat(plan.backend()).isEqualTo(BackendKind.WORKER_PROCESSES);
+        assertThat(plan.tasksMeasured()).isGreaterThanOrEqualTo(6);
+        assertThat(plan.cpuShare()).isGreaterThan(0.5);
+        assertThat(plan.failures()).as(plan.toString()).isEqualTo(1);
+        assertThat(plan.toString()).contains("worker processes x 1");
+      }
+    });
   }
 }

@@ -12,22 +12,30 @@ import java.util.stream.IntStream;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Flight Recorder events, recorded and read back: a batch per map with its counts, sampled tasks on
  * threads, and a process pool's workers starting, dying of a crashing task, and retiring at their task
- * limit and at close. The event classes are loaded before recording starts (other tests, or the pool's
- * own classes), as in an application where a recording is started later.
+ * limit and at close. The event classes are loaded and checked before the first recording starts, as in an
+ * application where a recording is started later (jcmd JFR.start).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class JfrEventsTest {
   @TempDir Path dir;
 
   @Test
+  @Order(1) // first: its batch before any recording checks the event classes before JFR starts
   void aMapOnThreadsRecordsItsBatchAndSampledTasks() throws Exception {
+    try (Pool before = Pool.threads().name("jfr-before").workers(2).build()) {
+      before.map(Tasks::square, upTo(10)); // the event classes are loaded, and checked, before JFR starts
+    }
     List<RecordedEvent> events = record(() -> {
       try (Pool pool = Pool.threads().name("jfr-threads").workers(2).build()) {
         assertThat(pool.map(Tasks::square, upTo(100))).hasSize(100);
@@ -67,6 +75,7 @@ class JfrEventsTest {
   }
 
   @Test
+  @Order(2)
   void aProcessPoolRecordsItsWorkersStartingDyingAndRetiring() throws Exception {
     List<RecordedEvent> events = record(() -> {
       try (Pool pool = Pool.processes().name("jfr-processes").workers(2).build()) {

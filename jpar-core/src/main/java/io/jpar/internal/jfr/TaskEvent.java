@@ -28,7 +28,7 @@ public final class TaskEvent extends Event {
   public long wall;
 
   @Label("CPU Time")
-  @Description("The thread's CPU time in the task; -1 where the thread has no CPU clock (virtual threads)")
+  @Description("The thread's CPU time in the task, at most its wall time; -1 where the thread has no CPU clock (virtual threads)")
   @Timespan(Timespan.NANOSECONDS)
   public long cpu;
 

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The Flight Recorder events, recorded and read back: a batch per map with its counts, sampled tasks on
  * threads, and a process pool's workers starting, dying of a crashing task, and retiring at their task
- * limit and at close. The event classes are loaded and checked before the first recording starts, as in an
+ * limit and at close, and an auto pool's move to virtual threads. The event classes are loaded and checked before the first recording starts, as in an
  * application where a recording is started later (jcmd JFR.start).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -111,6 +111,28 @@ class JfrEventsTest {
           assertThat(b.getString("backend")).isEqualTo(BackendKind.WORKER_PROCESSES.label());
           assertThat(b.getLong("tasks")).isEqualTo(30);
           assertThat(b.getLong("failures")).isEqualTo(1);
+        });
+  }
+
+  @Test
+  @Order(3)
+  void anAutoPoolRecordsItsPlanChangeWithTheFigures() throws Exception {
+    List<RecordedEvent> events = record(() -> {
+      try (Pool pool = Pool.auto().name("jfr-auto").maxConcurrency(100).build()) {
+        assertThat(pool.map(Tasks::sleepMillis, IntStream.range(0, 300).mapToObj(i -> 20).toList())).hasSize(300);
+      }
+    });
+
+    assertThat(named(events, "jpar.PlanChanged")).filteredOn(e -> e.getString("pool").equals("jfr-auto"))
+        .first().satisfies(e -> {
+          assertThat(e.getString("from")).isEqualTo(BackendKind.PLATFORM_THREADS.label());
+          assertThat(e.getString("to")).isEqualTo(BackendKind.VIRTUAL_THREADS.label());
+          assertThat(e.getInt("toConcurrency")).isGreaterThan(e.getInt("fromConcurrency"));
+          assertThat(e.getString("reason")).contains("waiting work");
+          assertThat(e.getLong("samples")).isPositive();
+          assertThat(e.getDuration("meanWall")).isGreaterThanOrEqualTo(Duration.ofMillis(15));
+          assertThat(e.getDouble("cpuShare")).isLessThan(0.5);
+          assertThat(e.getDouble("tasksPerSecond")).isPositive();
         });
   }
 

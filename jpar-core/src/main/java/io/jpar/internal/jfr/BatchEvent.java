@@ -6,7 +6,10 @@ import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 
-/** One batch ({@code map}, {@code mapOutcomes}, an {@code imap} stream) from its start until it was consumed or closed. */
+/**
+ * One batch ({@code map}, {@code mapOutcomes}, an {@code imap} stream) from its start until it was
+ * consumed or closed. A lazy stream its caller drops unconsumed and unclosed ends no batch: no event.
+ */
 @Name("jpar.Batch")
 @Category("jpar")
 @Label("Batch")
@@ -18,7 +21,7 @@ public final class BatchEvent extends Event {
   public String pool;
 
   @Label("Backend")
-  @Description("The machinery the pool ran on when the batch started")
+  @Description("The machinery the pool ran on when the batch ended (an auto pool may have moved meanwhile)")
   public String backend;
 
   @Label("Mode")

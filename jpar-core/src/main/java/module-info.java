@@ -22,6 +22,10 @@
 module io.jpar {
   requires java.management; // thread CPU time (TaskStats, the thread backends)
   requires jdk.management; // com.sun.management: process CPU time (TaskStats), allocated bytes (Meter)
+  // Flight Recorder events (io.jpar.internal.jfr). Not 'requires static': the core and the backends
+  // load the event classes on every run, so without jdk.jfr resolved they would fail to link; a plain
+  // requires makes jlink and the module system include it (it is in every JDK image by default).
+  requires jdk.jfr;
 
   exports io.jpar;
   exports io.jpar.spi;

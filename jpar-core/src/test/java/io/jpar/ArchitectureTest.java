@@ -45,6 +45,7 @@ class ArchitectureTest {
   private static final String WIRE = "io.jpar.internal.process.wire..";
   private static final String WORKER = "io.jpar.internal.process.worker..";
   private static final String AUTO = "io.jpar.internal.auto..";
+  private static final String JFR = "io.jpar.internal.jfr..";
 
   private static final DescribedPredicate<JavaClass> VISIBLE_TO_USERS =
       DescribedPredicate.describe("are visible to users (public types of io.jpar and io.jpar.spi)",
@@ -111,6 +112,15 @@ class ArchitectureTest {
               + " pass it plain values");
 
   @ArchTest
+  static final ArchRule jfrEventsUseOnlyTheJdk =
+      classes()
+          .that().resideInAPackage(JFR)
+          .should().onlyDependOnClassesThat(resideOutsideOfPackage("io.jpar.."))
+          .because("the Flight Recorder events (io.jpar.internal.jfr) are emitted by the core and by every"
+              + " backend, so they must know neither; to fix: give the event plain fields (strings,"
+              + " numbers) and fill them where it is emitted");
+
+  @ArchTest
   static final ArchRule nothingLinksToTheWorker =
       noClasses()
           .that().resideOutsideOfPackage(WORKER)
@@ -157,7 +167,7 @@ class ArchitectureTest {
               + " implementations in io.jpar.internal and hand out views");
 
   private static ArchRule backend(String backend, String... alsoAllowed) {
-    List<String> allowed = new ArrayList<>(List.of(backend, CORE, API, SPI));
+    List<String> allowed = new ArrayList<>(List.of(backend, CORE, API, SPI, JFR));
     allowed.addAll(List.of(alsoAllowed));
     return classes()
         .that().resideInAPackage(backend)

@@ -2,6 +2,7 @@ package io.jpar.internal;
 
 import io.jpar.JparException;
 import io.jpar.Outcome;
+import io.jpar.internal.jfr.BatchEvent;
 import io.jpar.spi.Backend;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -68,6 +69,13 @@ final class Fanout<I, O, H> implements Iterator<Outcome<O>>, JobFuture.DoneHook<
   /** Volatile: completions read it, to skip the running count once no input is left to top up with. */
   private volatile boolean sourceDone;
   private boolean closed;
+  /**
+   * The batch's JFR event, made only when a recording wants it (else null, and nothing is counted):
+   * begun here, committed once, when the last result was handed out or the batch was closed.
+   */
+  private BatchEvent event;
+  private long results;
+  private long failures;
 
   Fanout(BackendPool<H> pool, H task, Iterator<? extends I> source, long knownSize, Mode mode, int windowChunks) {
     this.pool = pool;
@@ -84,6 +92,10 @@ final class Fanout<I, O, H> implements Iterator<Outcome<O>>, JobFuture.DoneHook<
       pool.progress().openUnknown();
     }
     pool.context().batchStarted(this);
+    if (BatchEvent.enabled()) {
+      event = new BatchEvent();
+      event.begin();
+    }
   }
 
   /**
@@ -111,13 +123,22 @@ final class Fanout<I, O, H> implements Iterator<Outcome<O>>, JobFuture.DoneHook<
   @Override
   public boolean hasNext() {
     topUp();
-    return unconsumed > 0;
+    if (unconsumed > 0) {
+      return true;
+    }
+    if (event != null) {
+      commitEvent(false);
+    }
+    return false;
   }
 
   @Override
   public Outcome<O> next() {
     JobFuture<O> job = take();
     Outcome<O> outcome = job.outcome();
+    if (event != null) {
+      count(!outcome.isSuccess());
+    }
     if (mode == Mode.ORDERED_FAIL_FAST && !outcome.isSuccess()) {
       close();
     }
@@ -130,6 +151,9 @@ final class Fanout<I, O, H> implements Iterator<Outcome<O>>, JobFuture.DoneHook<
    */
   O nextValue() {
     JobFuture<O> job = take();
+    if (event != null) {
+      count(job.isFailed());
+    }
     if (job.isFailed()) {
       close();
     }
@@ -301,12 +325,44 @@ final class Fanout<I, O, H> implements Iterator<Outcome<O>>, JobFuture.DoneHook<
     }
   }
 
+  private void count(boolean failed) {
+    results++;
+    if (failed) {
+      failures++;
+    }
+  }
+
+  /** Ends and commits the batch's event, once; on the consumer's thread. */
+  private void commitEvent(boolean cancelled) {
+    BatchEvent e = event;
+    event = null;
+    e.end();
+    if (e.shouldCommit()) {
+      e.pool = pool.context().poolName();
+      e.backend = backend.kind().label();
+      e.mode = switch (mode) {
+        case ORDERED_FAIL_FAST -> "map";
+        case ORDERED -> "ordered";
+        case UNORDERED -> "unordered";
+      };
+      e.tasks = pulled;
+      e.results = results;
+      e.failures = failures;
+      e.cancelled = cancelled;
+      e.terminated = pool.isTerminated();
+      e.commit();
+    }
+  }
+
   /** Cancels what is in flight and stops reading inputs. Idempotent. */
   void close() {
     if (closed) {
       return;
     }
     closed = true;
+    if (event != null) {
+      commitEvent(unconsumed > 0 || !sourceDone);
+    }
     endSource();
     // Newest first: the queued jobs go before the running ones are interrupted, so a freed thread
     // finds nothing left to start.

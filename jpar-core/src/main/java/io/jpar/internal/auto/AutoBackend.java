@@ -8,6 +8,7 @@ import io.jpar.internal.PoolContext;
 import io.jpar.internal.Settings;
 import io.jpar.internal.auto.Planner.Choice;
 import io.jpar.internal.auto.Planner.Figures;
+import io.jpar.internal.jfr.PlanChangedEvent;
 import io.jpar.internal.process.ProcessBackend;
 import io.jpar.internal.process.ProcessSettings;
 import io.jpar.internal.process.wire.JavaSerializationCodec;
@@ -223,6 +224,9 @@ public final class AutoBackend implements Backend<AutoTask> {
       history.remove(1);
     }
     history.add(String.format(java.util.Locale.ROOT, "%.2f s: %s", (System.nanoTime() - created) / 1e9, reason));
+    if (PlanChangedEvent.enabled()) {
+      emitPlanChanged(previous, next, reason);
+    }
     if (next.kind() == BackendKind.WORKER_PROCESSES && next.concurrency() != previous.concurrency()) {
       resizeWorkers(next);
       return; // switches when the new workers are ready
@@ -244,6 +248,23 @@ public final class AutoBackend implements Backend<AutoTask> {
       }
     }
     context.capacityGrew();
+  }
+
+  private void emitPlanChanged(Choice previous, Choice next, String reason) {
+    PlanChangedEvent e = new PlanChangedEvent();
+    e.pool = context.poolName();
+    e.from = previous.kind().label();
+    e.fromConcurrency = previous.concurrency();
+    e.to = next.kind().label();
+    e.toConcurrency = next.concurrency();
+    e.reason = reason;
+    Figures f = lastFigures;
+    e.tasksPerSecond = f == null ? Double.NaN : f.tasksPerSecond();
+    e.cpuShare = f == null ? Double.NaN : f.cpuShare();
+    e.utilisation = f == null ? Double.NaN : f.utilisation();
+    e.meanWall = f == null ? -1 : f.meanWallNanos();
+    e.samples = f == null ? 0 : f.samples();
+    e.commit();
   }
 
   /** A process backend cannot grow; a new one is started beside it, and the old one retires with the pool. */

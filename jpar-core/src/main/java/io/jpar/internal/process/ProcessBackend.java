@@ -4,6 +4,9 @@ import io.jpar.BackendKind;
 import io.jpar.JparException;
 import io.jpar.Task;
 import io.jpar.internal.PoolContext;
+import io.jpar.internal.jfr.WorkerDiedEvent;
+import io.jpar.internal.jfr.WorkerRetiredEvent;
+import io.jpar.internal.jfr.WorkerStartedEvent;
 import io.jpar.internal.process.wire.Fatal;
 import io.jpar.spi.Backend;
 import io.jpar.spi.Job;
@@ -180,6 +183,14 @@ public final class ProcessBackend implements Backend<TaskEntry> {
   }
 
   private void onHello(WorkerHandle w) {
+    if (WorkerStartedEvent.enabled()) {
+      WorkerStartedEvent e = new WorkerStartedEvent();
+      e.pool = context.poolName();
+      e.worker = w.name;
+      e.pid = w.pid();
+      e.handshake = System.nanoTime() - w.startedNanos;
+      e.commit();
+    }
     state.ready(w);
     pump();
   }
@@ -233,13 +244,15 @@ public final class ProcessBackend implements Backend<TaskEntry> {
 
   private void batchDone(WorkerHandle w, Batch b) {
     if (state.finished(w, b)) {
-      retire(w);
+      retire(w, "maxTasksPerWorker");
       lifecycle.spawnIfNeeded();
     }
     pump();
   }
 
-  void retire(WorkerHandle w) {
+  /** Asks the worker to exit; {@code because} names why, for its JFR event. */
+  void retire(WorkerHandle w, String because) {
+    w.retiredBecause = because;
     try {
       w.send(new Shutdown());
     } catch (IOException e) {
@@ -251,6 +264,7 @@ public final class ProcessBackend implements Backend<TaskEntry> {
   void onDeath(WorkerHandle w) {
     int exitCode = w.awaitExit(EXIT_GRACE_MILLIS);
     List<String> tail = w.stderrTail();
+    emitEnd(w, exitCode, tail);
     Batch b = state.died(w, () -> recovery.startFailure(w, exitCode, tail));
     if (b != null) {
       recovery.recover(w, b, exitCode, tail);
@@ -264,6 +278,32 @@ public final class ProcessBackend implements Backend<TaskEntry> {
       lifecycle.spawnIfNeeded();
     }
     pump();
+  }
+
+  /** The worker's end as a JFR event: a retirement if the pool asked it to exit and did not kill it, else a death. */
+  private void emitEnd(WorkerHandle w, int exitCode, List<String> tail) {
+    if (w.retiredBecause != null && w.killedBecause == null) {
+      if (WorkerRetiredEvent.enabled()) {
+        WorkerRetiredEvent e = new WorkerRetiredEvent();
+        e.pool = context.poolName();
+        e.worker = w.name;
+        e.pid = w.pid();
+        e.exitCode = exitCode;
+        e.reason = w.retiredBecause;
+        e.commit();
+      }
+    } else if (WorkerDiedEvent.enabled()) {
+      WorkerDiedEvent e = new WorkerDiedEvent();
+      e.pool = context.poolName();
+      e.worker = w.name;
+      e.pid = w.pid();
+      e.exitCode = exitCode;
+      e.cause = w.deathCause();
+      e.reason = w.killedBecause != null ? w.killedBecause
+          : w.fatal != null ? "it reported " + w.fatal.className()
+          : tail.isEmpty() ? null : tail.get(tail.size() - 1);
+      e.commit();
+    }
   }
 
   static void failAll(List<Job> jobs, Throwable cause) {

@@ -144,7 +144,7 @@ final class Recovery {
     int at = b.received;
     if (quiet >= timeout && at < b.jobs.size()) {
       b.timedOut = b.jobs.get(at);
-      w.kill("its task ran past the timeout of " + pool.ps.common().taskTimeout().toMillis() + " ms");
+      w.kill(WorkerHandle.KILLED_FOR_TIMEOUT + " of " + pool.ps.common().taskTimeout().toMillis() + " ms");
     } else if (at < b.jobs.size()) {
       schedule(b, timeout - quiet);
     }

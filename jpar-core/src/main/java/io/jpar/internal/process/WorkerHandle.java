@@ -31,6 +31,10 @@ import java.util.concurrent.TimeUnit;
 final class WorkerHandle {
   private static final int TAIL_LINES = 20;
   static final String KILLED_FOR_CANCEL = "its task was cancelled";
+  static final String KILLED_FOR_TIMEOUT = "its task ran past the timeout";
+  static final String KILLED_FOR_PROTOCOL = "it broke the protocol";
+  static final String KILLED_FOR_READ_FAILURE = "reading from it failed";
+  static final String KILLED_FOR_TERMINATE = "the pool was terminated";
 
   final int id;
   final String name;
@@ -44,6 +48,10 @@ final class WorkerHandle {
   final DispatchState.WorkerState poolState = new DispatchState.WorkerState();
   // Why the pool killed it (timeout, cancel, protocol error), or null for a death the pool did not cause.
   volatile String killedBecause;
+  // Why the pool asked it to exit (maxTasksPerWorker, shutdown), or null: its end is then a retirement.
+  volatile String retiredBecause;
+  /** When its process was started, for the handshake time in the JFR event. */
+  final long startedNanos = System.nanoTime();
   // What the worker reported just before dying, if it could.
   volatile RemoteFailure fatal;
   volatile int fatalIndex = -1;
@@ -110,7 +118,7 @@ final class WorkerHandle {
     } catch (EOFException e) {
       // the worker is gone
     } catch (IOException | RuntimeException e) {
-      kill("reading from it failed (" + e + ")");
+      kill(KILLED_FOR_READ_FAILURE + " (" + e + ")");
     }
     pool.onDeath(this);
   }
@@ -123,7 +131,7 @@ final class WorkerHandle {
   private void salvageStdout(DataInputStream in, Frame.ProtocolException e) {
     try {
       if (!process.waitFor(1, TimeUnit.SECONDS)) {
-        kill("it broke the protocol (" + e.getMessage() + ")");
+        kill(KILLED_FOR_PROTOCOL + " (" + e.getMessage() + ")");
       }
       byte[] rest = in.readNBytes(8 * 1024);
       for (String line : new String(rest, StandardCharsets.UTF_8).split("\\R")) {
@@ -132,7 +140,7 @@ final class WorkerHandle {
         }
       }
     } catch (IOException | InterruptedException ignored) {
-      kill("it broke the protocol (" + e.getMessage() + ")");
+      kill(KILLED_FOR_PROTOCOL + " (" + e.getMessage() + ")");
     }
   }
 
@@ -189,6 +197,27 @@ final class WorkerHandle {
       Thread.currentThread().interrupt();
       return -1;
     }
+  }
+
+  /** The kind of death, for the JFR event: what killed it, or a crash if the pool did not. */
+  String deathCause() {
+    String k = killedBecause;
+    if (k == null) {
+      return "crash";
+    }
+    if (k.equals(KILLED_FOR_CANCEL)) {
+      return "cancel kill";
+    }
+    if (k.startsWith(KILLED_FOR_TIMEOUT)) {
+      return "timeout kill";
+    }
+    if (k.startsWith(KILLED_FOR_PROTOCOL) || k.startsWith(KILLED_FOR_READ_FAILURE)) {
+      return "protocol error";
+    }
+    if (k.equals(KILLED_FOR_TERMINATE)) {
+      return "terminate kill";
+    }
+    return "other kill";
   }
 
   @Override

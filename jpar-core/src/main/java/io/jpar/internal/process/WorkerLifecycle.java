@@ -66,7 +66,7 @@ final class WorkerLifecycle {
       return;
     }
     for (WorkerHandle w : pool.state.retireAll()) {
-      pool.retire(w);
+      pool.retire(w, "shutdown");
     }
     awaitAllExited();
   }
@@ -82,7 +82,7 @@ final class WorkerLifecycle {
 
   private void killAll() {
     for (WorkerHandle w : pool.state.workers()) {
-      w.kill("the pool was terminated");
+      w.kill(WorkerHandle.KILLED_FOR_TERMINATE);
     }
   }
 

@@ -6,6 +6,7 @@ import io.jpar.internal.ChunkSizer;
 import io.jpar.internal.Deadlines;
 import io.jpar.internal.PoolContext;
 import io.jpar.internal.TaskStats;
+import io.jpar.internal.jfr.TaskEvent;
 import io.jpar.spi.Backend;
 import io.jpar.spi.Job;
 import java.time.Duration;
@@ -152,7 +153,17 @@ abstract sealed class ThreadBackend<H> implements Backend<H> permits PlatformThr
           error = t;
         }
         if (timed) { // before completing: whoever sees the result may ask for the plan at once
-          stats.add(1, System.nanoTime() - t0, cpu0 < 0 ? -1 : TaskStats.threadCpuNanos() - cpu0);
+          long wall = System.nanoTime() - t0;
+          long cpu = cpu0 < 0 ? -1 : TaskStats.threadCpuNanos() - cpu0;
+          stats.add(1, wall, cpu);
+          if (TaskEvent.enabled()) { // the sample the plan takes anyway: no clock read for JFR alone
+            TaskEvent e = new TaskEvent();
+            e.pool = context.poolName();
+            e.wall = wall;
+            e.cpu = cpu < 0 ? -1 : Math.min(cpu, wall); // as TaskStats counts it: the clock reads cost ~1 us
+            e.failed = error != null;
+            e.commit();
+          }
         }
         if (terminating) {
           job.cancel(); // terminate() promised every unfinished future would end cancelled

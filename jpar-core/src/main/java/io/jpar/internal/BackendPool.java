@@ -29,7 +29,9 @@ import java.util.stream.StreamSupport;
  * travels with the batch.
  *
  * <p>Lifecycle: RUNNING -> CLOSING (close(): no new work, submitted work finishes) -> TERMINATED; or
- * RUNNING/CLOSING -> TERMINATED directly by terminate(). Only RUNNING accepts work.
+ * RUNNING/CLOSING -> TERMINATED directly by terminate(). Only RUNNING accepts work. closeInBackground()
+ * (the ExecutorService view's shutdown) is close() with the backend's close on a thread of its own; the
+ * {@code terminated} latch opens once the backend's close or terminate has returned.
  *
  * @param <H> the backend's handle for a prepared task
  */

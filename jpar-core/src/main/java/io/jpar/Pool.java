@@ -5,6 +5,7 @@ import io.jpar.spi.Backend;
 import io.jpar.spi.BackendFactory;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.stream.Stream;
 
 /**
@@ -158,4 +159,39 @@ public interface Pool extends AutoCloseable {
    * its inputs in flight end cancelled, and inputs it has not read yet are not read at all.
    */
   void terminate();
+
+  /**
+   * This pool seen as an {@link ExecutorService}, for code written against the JDK's interface. The
+   * view <em>is</em> the pool: shutting it down closes the pool ({@code shutdown} starts a
+   * {@link #close()} without waiting, {@code shutdownNow} is {@link #terminate()}), and a pool closed
+   * directly reads as shut down. After either, new work is refused with a {@link
+   * java.util.concurrent.RejectedExecutionException} (the JDK's contract, where the pool's own methods
+   * throw {@link IllegalStateException}). Futures are the pool's {@link TaskFuture}s: {@code get} throws
+   * an {@link java.util.concurrent.ExecutionException} carrying the task's own exception, and {@code
+   * cancel(true)} interrupts a task on a thread or kills the worker process running it.
+   *
+   * {@snippet :
+   * try (Pool pool = Pool.processes().workers(4).build()) {
+   *   ExecutorService executor = pool.asExecutorService();
+   *   Future<Long> count = executor.submit((Callable<Long> & Serializable) () -> countPrimes(1_000_000));
+   *   List<Future<String>> all = executor.invokeAll(jobs); // each a Serializable Callable on processes
+   * }
+   * }
+   *
+   * <p>On worker processes a {@link java.util.concurrent.Callable} or {@link Runnable} travels as the
+   * input of a fixed task, so it must be {@link java.io.Serializable} (and a {@code submit(Runnable,
+   * result)}'s result too): one that cannot be sent is refused at submit with an {@link
+   * IllegalArgumentException} naming its class. {@code shutdownNow} returns the tasks it can tell were
+   * never started: on threads all of those queued; on worker processes none, since a task's input is
+   * encoded for the workers when it is queued and the pool cannot tell queued from running there (they
+   * are cancelled all the same).
+   *
+   * <p>Thread safety: the view may be used from any thread, concurrently; each call returns a new view
+   * of the same pool, and views share the pool's lifecycle (their own tracking of submitted tasks, for
+   * {@code shutdownNow}, is per view).
+   *
+   * @return an {@link ExecutorService} over this pool
+   * @since 0.3
+   */
+  ExecutorService asExecutorService();
 }

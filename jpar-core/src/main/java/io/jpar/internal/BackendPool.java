@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import io.jpar.spi.Backend;
@@ -26,7 +29,9 @@ import java.util.stream.StreamSupport;
  * travels with the batch.
  *
  * <p>Lifecycle: RUNNING -> CLOSING (close(): no new work, submitted work finishes) -> TERMINATED; or
- * RUNNING/CLOSING -> TERMINATED directly by terminate(). Only RUNNING accepts work.
+ * RUNNING/CLOSING -> TERMINATED directly by terminate(). Only RUNNING accepts work. closeInBackground()
+ * (the ExecutorService view's shutdown) is close() with the backend's close on a thread of its own; the
+ * {@code terminated} latch opens once the backend's close or terminate has returned.
  *
  * @param <H> the backend's handle for a prepared task
  */
@@ -38,6 +43,8 @@ public final class BackendPool<H> implements Pool {
   private final PoolContext context;
   private final Backend<H> backend;
   private final AtomicInteger state = new AtomicInteger(RUNNING);
+  /** Counted down once the backend's close() or terminate() has returned. */
+  private final CountDownLatch terminated = new CountDownLatch(1);
 
   private BackendPool(PoolContext context, Backend<H> backend) {
     this.context = context;
@@ -105,13 +112,52 @@ public final class BackendPool<H> implements Pool {
 
   @Override
   public <I, O> TaskFuture<O> submit(Task<? super I, ? extends O> task, I input) {
+    return submit(task, input, null);
+  }
+
+  /** As {@link #submit(Task, Object)}; {@code onDone}, if not null, runs once when the task completes. */
+  <I, O> TaskFuture<O> submit(Task<? super I, ? extends O> task, I input, Runnable onDone) {
     Objects.requireNonNull(task, "task");
     requireOpen();
     H handle = prepare(task);
     context.progress().expect(1);
     JobFuture<O> job = newJob(0, input);
+    if (onDone != null) {
+      job.onDone((j, wake) -> onDone.run());
+    }
     backend.dispatch(handle, List.of(job));
     return new FutureView<>(job);
+  }
+
+  @Override
+  public ExecutorService asExecutorService() {
+    return new PoolExecutorService(this);
+  }
+
+  /** Waits until the pool is TERMINATED (its backend closed or terminated); {@code false} on timeout. */
+  boolean awaitTerminated(long timeout, TimeUnit unit) throws InterruptedException {
+    return terminated.await(timeout, unit);
+  }
+
+  /**
+   * Starts a close without waiting for it: RUNNING -> CLOSING now (no new work), and a new thread
+   * closes the backend and counts the pool TERMINATED. {@code false} if the pool was not RUNNING.
+   */
+  boolean closeInBackground() {
+    if (!state.compareAndSet(RUNNING, CLOSING)) {
+      return false;
+    }
+    Thread.ofPlatform().daemon().name(context.poolName() + "-shutdown").start(this::finishClose);
+    return true;
+  }
+
+  private void finishClose() {
+    try {
+      backend.close();
+    } finally {
+      state.compareAndSet(CLOSING, TERMINATED);
+      terminated.countDown();
+    }
   }
 
   @Override
@@ -201,8 +247,7 @@ public final class BackendPool<H> implements Pool {
   @Override
   public void close() {
     if (state.compareAndSet(RUNNING, CLOSING)) {
-      backend.close();
-      state.compareAndSet(CLOSING, TERMINATED);
+      finishClose();
     }
   }
 
@@ -210,7 +255,11 @@ public final class BackendPool<H> implements Pool {
   public void terminate() {
     int previous = state.getAndSet(TERMINATED);
     if (previous != TERMINATED) {
-      backend.terminate();
+      try {
+        backend.terminate();
+      } finally {
+        terminated.countDown();
+      }
     }
   }
 

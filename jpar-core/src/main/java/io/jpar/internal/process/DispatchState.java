@@ -170,10 +170,15 @@ final class DispatchState {
     if (b.jobs.size() <= allowance) {
       return b;
     }
-    List<Job> head = b.jobs.subList(0, allowance);
-    List<Job> tail = b.jobs.subList(allowance, b.jobs.size());
-    Batch rest = renumber(new Batch(0, b.task, List.copyOf(tail), wire.encodeInputsAgain(tail)));
-    pending.addFirst(rest);
+    return headOf(b, allowance);
+  }
+
+  /** The first {@code n} jobs of {@code b} as a batch of their own; the rest goes back to the front of the queue. */
+  @GuardedBy("lock")
+  private Batch headOf(Batch b, int n) {
+    List<Job> head = b.jobs.subList(0, n);
+    List<Job> tail = b.jobs.subList(n, b.jobs.size());
+    pending.addFirst(renumber(new Batch(0, b.task, List.copyOf(tail), wire.encodeInputsAgain(tail))));
     return renumber(new Batch(0, b.task, List.copyOf(head), wire.encodeInputsAgain(head)));
   }
 
@@ -193,10 +198,7 @@ final class DispatchState {
     if (!firstUse(w, b.task) || !b.task.adaptive || b.jobs.size() <= 2 * FIRST_TASTE) {
       return b;
     }
-    List<Job> head = b.jobs.subList(0, FIRST_TASTE);
-    List<Job> tail = b.jobs.subList(FIRST_TASTE, b.jobs.size());
-    pending.addFirst(renumber(new Batch(0, b.task, List.copyOf(tail), wire.encodeInputsAgain(tail))));
-    Batch taste = renumber(new Batch(0, b.task, List.copyOf(head), wire.encodeInputsAgain(head)));
+    Batch taste = headOf(b, FIRST_TASTE);
     taste.taste = true;
     return taste;
   }

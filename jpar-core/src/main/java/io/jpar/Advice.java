@@ -32,6 +32,11 @@ public record Advice(List<Trial> trials, Trial best, String explanation) {
   /** Configurations within this share of the best throughput count as equally good; the smaller wins. */
   static final double WITHIN = 0.10;
 
+  /**
+   * Checks and copies the parts.
+   *
+   * @throws NullPointerException if {@code best} or {@code explanation} is null
+   */
   public Advice {
     trials = List.copyOf(trials);
     Objects.requireNonNull(best, "best");
@@ -51,16 +56,21 @@ public record Advice(List<Trial> trials, Trial best, String explanation) {
    */
   public record Trial(BackendKind backend, int workers, int tasks, int completed, Duration elapsed, double cpuCores,
       long failures) {
+    /** {@return the throughput: tasks finished per second of the trial} */
     public double tasksPerSecond() {
       return completed / Math.max(1e-9, elapsed.toNanos() / 1e9);
     }
 
-    /** {@code true} when every input of the sample finished. */
+    /** {@return {@code true} when every input of the sample finished} */
     public boolean complete() {
       return completed == tasks;
     }
 
-    /** A new pool of this configuration. */
+    /**
+     * A new pool of this configuration.
+     *
+     * @return a started pool, which the caller closes
+     */
     public Pool newPool() {
       return switch (backend) {
         case PLATFORM_THREADS -> Pool.threads().workers(workers).build();
@@ -78,6 +88,10 @@ public record Advice(List<Trial> trials, Trial best, String explanation) {
   /**
    * Advice from trials measured elsewhere (a command that timed its own runs): the best is chosen and
    * explained the same way.
+   *
+   * @param trials the configurations tried and their figures
+   * @return the advice: the best trial and why
+   * @throws IllegalArgumentException if there is no trial
    */
   public static Advice of(List<Trial> trials) {
     if (trials.isEmpty()) {
@@ -130,7 +144,11 @@ public record Advice(List<Trial> trials, Trial best, String explanation) {
     return s.toString();
   }
 
-  /** Throughput against workers, one curve per backend, in the order of {@link #trials}: for a chart. */
+  /**
+   * Throughput against workers, one curve per backend, in the order of {@link #trials}: for a chart.
+   *
+   * @return for each backend tried, its trials by number of workers
+   */
   public Map<BackendKind, List<Trial>> curves() {
     Map<BackendKind, List<Trial>> curves = new LinkedHashMap<>();
     for (Trial t : trials) {

@@ -44,11 +44,16 @@ public final class Advisor {
     this.workerClassPath = List.copyOf(b.workerClassPath);
   }
 
-  /** An advisor with the defaults: virtual threads up to 1,000 at once, processes tried, 60 s per trial at most. */
+  /**
+   * An advisor with the defaults: virtual threads up to 1,000 at once, processes tried, 60 s per trial at most.
+   *
+   * @return an advisor with the default options
+   */
   public static Advisor create() {
     return builder().build();
   }
 
+  /** {@return a builder, for an advisor with options of its own} */
   public static Builder builder() {
     return new Builder();
   }
@@ -62,19 +67,36 @@ public final class Advisor {
 
     private Builder() {}
 
-    /** The most virtual threads tried at once. */
+    /**
+     * The most virtual threads tried at once.
+     *
+     * @param n the most virtual threads, 1 or more
+     * @return this builder
+     * @throws IllegalArgumentException if {@code n} is below 1
+     */
     public Builder maxConcurrency(int n) {
       this.maxConcurrency = PoolBuilder.requirePositive("maxConcurrency", n);
       return this;
     }
 
-    /** Whether worker processes are tried (they start JVMs; the task and inputs must be serializable). */
+    /**
+     * Whether worker processes are tried (they start JVMs; the task and inputs must be serializable).
+     *
+     * @param tryThem {@code false} to try threads only
+     * @return this builder
+     */
     public Builder processes(boolean tryThem) {
       this.processes = tryThem;
       return this;
     }
 
-    /** The longest a single trial may run before it is stopped. */
+    /**
+     * The longest a single trial may run before it is stopped.
+     *
+     * @param limit the longest trial, positive
+     * @return this builder
+     * @throws IllegalArgumentException if {@code limit} is zero or negative
+     */
     public Builder trialLimit(Duration limit) {
       if (limit.isNegative() || limit.isZero()) {
         throw new IllegalArgumentException("trialLimit must be positive, was " + limit);
@@ -83,12 +105,18 @@ public final class Advisor {
       return this;
     }
 
-    /** Jars the workers need beyond the caller's class path (see {@link ProcessPoolBuilder#classPath}). */
+    /**
+     * Jars the workers need beyond the caller's class path (see {@link ProcessPoolBuilder#classPath}).
+     *
+     * @param entries jars or directories
+     * @return this builder
+     */
     public Builder workerClassPath(Path... entries) {
       this.workerClassPath = List.of(entries);
       return this;
     }
 
+    /** {@return the advisor} */
     public Advisor build() {
       return new Advisor(this);
     }
@@ -97,6 +125,10 @@ public final class Advisor {
   /**
    * Runs {@code sample} once per configuration and advises.
    *
+   * @param task the work to measure
+   * @param sample the inputs each configuration runs
+   * @param <I> the type of the inputs
+   * @return the figures of every configuration, the best one and why
    * @throws IllegalArgumentException if the sample is empty
    */
   public <I> Advice measure(Task<? super I, ?> task, List<? extends I> sample) {

@@ -33,6 +33,11 @@ public final class AutoPoolBuilder extends PoolBuilder<AutoPoolBuilder> {
   /**
    * At most this many tasks run at once on virtual threads, to spare the servers they call. Default:
    * {@value VirtualThreadPoolBuilder#DEFAULT_MAX_CONCURRENCY}.
+   *
+   * @param maxConcurrency the most tasks running at once on virtual threads, 1 or more
+   * @return this builder
+   * @throws IllegalArgumentException if {@code maxConcurrency} is below 1
+   * @throws IllegalStateException if this option was already set
    */
   public AutoPoolBuilder maxConcurrency(int maxConcurrency) {
     requireUnset("maxConcurrency", this.maxConcurrency);
@@ -43,6 +48,11 @@ public final class AutoPoolBuilder extends PoolBuilder<AutoPoolBuilder> {
   /**
    * At most this many worker JVMs when {@link #isolated isolated}; each costs about 45 MB. Default:
    * 4 x the available processors.
+   *
+   * @param maxWorkers the most worker JVMs, 1 or more
+   * @return this builder
+   * @throws IllegalArgumentException if {@code maxWorkers} is below 1
+   * @throws IllegalStateException if this option was already set
    */
   public AutoPoolBuilder maxWorkers(int maxWorkers) {
     requireUnset("maxWorkers", this.maxWorkers);
@@ -53,6 +63,10 @@ public final class AutoPoolBuilder extends PoolBuilder<AutoPoolBuilder> {
   /**
    * {@code true}: user code never runs in the caller's JVM, only in worker processes, for untrusted or
    * crash-prone work (the task and its inputs must then be serializable). Default: {@code false}.
+   *
+   * @param isolated {@code true} to run tasks only in worker processes
+   * @return this builder
+   * @throws IllegalStateException if this option was already set
    */
   public AutoPoolBuilder isolated(boolean isolated) {
     requireUnset("isolated", this.isolated);

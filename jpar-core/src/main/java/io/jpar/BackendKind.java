@@ -31,12 +31,12 @@ public enum BackendKind {
     this.label = label;
   }
 
-  /** The name shown to people: "platform threads", "virtual threads" or "worker processes". */
+  /** {@return the name shown to people: "platform threads", "virtual threads" or "worker processes"} */
   public String label() {
     return label;
   }
 
-  /** {@code true} for the kinds whose tasks run inside the caller's JVM (threads of either sort). */
+  /** {@return {@code true} for the kinds whose tasks run inside the caller's JVM (threads of either sort)} */
   public boolean inProcess() {
     return this != WORKER_PROCESSES;
   }

@@ -19,12 +19,21 @@ package io.jpar;
 public class JparException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  /** Creates an exception with a message and an optional cause. */
+  /**
+   * Creates an exception with a message and an optional cause.
+   *
+   * @param message what happened, to what, and what to do
+   * @param cause the underlying failure, or {@code null}
+   */
   public JparException(String message, Throwable cause) {
     super(message, cause);
   }
 
-  /** Creates an exception with a message. */
+  /**
+   * Creates an exception with a message.
+   *
+   * @param message what happened, to what, and what to do
+   */
   public JparException(String message) {
     super(message);
   }

@@ -20,7 +20,12 @@ package io.jpar;
  */
 public sealed interface Outcome<O> {
 
-  /** The task returned {@code value} (which may be {@code null}). */
+  /**
+   * The task returned {@code value} (which may be {@code null}).
+   *
+   * @param value the task's result
+   * @param <O> the task's output type
+   */
   record Success<O>(O value) implements Outcome<O> {
     @Override
     public boolean isSuccess() {
@@ -33,8 +38,18 @@ public sealed interface Outcome<O> {
     }
   }
 
-  /** The task failed; {@code error} names the input and carries the cause. */
+  /**
+   * The task failed; {@code error} names the input and carries the cause.
+   *
+   * @param error the failure, naming the input, with the task's exception as its cause
+   * @param <O> the task's output type
+   */
   record Failure<O>(TaskFailedException error) implements Outcome<O> {
+    /**
+     * Checks the failure is there.
+     *
+     * @throws NullPointerException if {@code error} is null
+     */
     public Failure {
       if (error == null) {
         throw new NullPointerException("error");
@@ -52,9 +67,14 @@ public sealed interface Outcome<O> {
     }
   }
 
-  /** {@code true} for a {@link Success}. */
+  /** {@return {@code true} for a {@link Success}} */
   boolean isSuccess();
 
-  /** The value of a {@link Success}; throws the {@link TaskFailedException} of a {@link Failure}. */
+  /**
+   * The value of a {@link Success}; throws the {@link TaskFailedException} of a {@link Failure}.
+   *
+   * @return the task's result
+   * @throws TaskFailedException if the task failed
+   */
   O orElseThrow();
 }

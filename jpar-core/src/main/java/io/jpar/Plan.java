@@ -35,11 +35,12 @@ import java.util.Locale;
 public record Plan(BackendKind backend, int workers, int chunkSize, long tasksMeasured, Duration meanWall, Duration meanCpu,
     long failures, long meanAllocatedBytes, String explanation, List<String> history) {
 
+  /** Copies the history, so that the plan stays immutable. */
   public Plan {
     history = List.copyOf(history);
   }
 
-  /** CPU time as a share of wall time, 0 to 1: near 1 is computing, near 0 is waiting. NaN before any task. */
+  /** {@return CPU time as a share of wall time, 0 to 1: near 1 is computing, near 0 is waiting; NaN before any task} */
   public double cpuShare() {
     return tasksMeasured == 0 || meanWall.isZero() ? Double.NaN : Math.min(1.0, meanCpu.toNanos() / (double) meanWall.toNanos());
   }

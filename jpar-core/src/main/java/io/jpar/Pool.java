@@ -32,12 +32,20 @@ import java.util.stream.Stream;
  */
 public interface Pool extends AutoCloseable {
 
-  /** A pool of platform threads, by default one per available processor: for work that computes. */
+  /**
+   * A pool of platform threads, by default one per available processor: for work that computes.
+   *
+   * @return a new builder for a pool of platform threads
+   */
   static ThreadPoolBuilder threads() {
     return new ThreadPoolBuilder();
   }
 
-  /** A pool that runs each task on its own virtual thread, with bounded concurrency: for work that waits. */
+  /**
+   * A pool that runs each task on its own virtual thread, with bounded concurrency: for work that waits.
+   *
+   * @return a new builder for a pool of virtual threads
+   */
   static VirtualThreadPoolBuilder virtualThreads() {
     return new VirtualThreadPoolBuilder();
   }
@@ -45,6 +53,8 @@ public interface Pool extends AutoCloseable {
   /**
    * A pool of worker JVMs, by default one per available processor: for work that must be isolated
    * (crashes, leaks, hangs and native code stay in their worker) or that wants its own heap and GC.
+   *
+   * @return a new builder for a pool of worker processes
    */
   static ProcessPoolBuilder processes() {
     return new ProcessPoolBuilder();
@@ -55,6 +65,8 @@ public interface Pool extends AutoCloseable {
    * machinery that fits: platform threads for computing, virtual threads sized by Little's law for
    * waiting, worker processes when {@link AutoPoolBuilder#isolated isolated}; it re-plans when the work
    * changes character. {@link #plan()} says what it chose and why.
+   *
+   * @return a new builder for a self-planning pool
    */
   static AutoPoolBuilder auto() {
     return new AutoPoolBuilder();
@@ -71,6 +83,8 @@ public interface Pool extends AutoCloseable {
    * }
    * }
    *
+   * @param backend makes the pool's backend, once, when the pool is built
+   * @return a new builder for a pool on that backend
    * @since 0.3
    */
   static CustomPoolBuilder on(BackendFactory backend) {
@@ -81,6 +95,11 @@ public interface Pool extends AutoCloseable {
    * Applies {@code task} to every input and returns the results in input order. The first failure
    * cancels the tasks still pending or running and is thrown.
    *
+   * @param task the task to apply; on worker processes it must be {@link java.io.Serializable}
+   * @param inputs the inputs, read in order
+   * @param <I> the type of the inputs
+   * @param <O> the type of the results
+   * @return the results, in input order
    * @throws TaskFailedException naming the failed input, with the task's exception as the cause
    * @throws IllegalStateException if the pool is closed
    */
@@ -89,6 +108,13 @@ public interface Pool extends AutoCloseable {
   /**
    * Applies {@code task} to every input and returns one {@link Outcome} per input, in input order. Never
    * throws for a task's failure: one bad input loses nothing else.
+   *
+   * @param task the task to apply; on worker processes it must be {@link java.io.Serializable}
+   * @param inputs the inputs, read in order
+   * @param <I> the type of the inputs
+   * @param <O> the type of the results
+   * @return one outcome per input, in input order
+   * @throws IllegalStateException if the pool is closed
    */
   <I, O> List<Outcome<O>> mapOutcomes(Task<? super I, ? extends O> task, Iterable<? extends I> inputs);
 
@@ -96,27 +122,73 @@ public interface Pool extends AutoCloseable {
    * A lazy, ordered stream of results. Inputs are read only as results are consumed, with a bounded
    * window of tasks in flight, so an endless input runs in flat memory. A failure is thrown as a {@link
    * TaskFailedException} when its result is reached. Closing the stream cancels the tasks in flight.
+   *
+   * @param task the task to apply; on worker processes it must be {@link java.io.Serializable}
+   * @param inputs the inputs, read in order
+   * @param <I> the type of the inputs
+   * @param <O> the type of the results
+   * @return the results in input order, computed as they are consumed
+   * @throws IllegalStateException if the pool is closed
    */
   <I, O> Stream<O> imap(Task<? super I, ? extends O> task, Iterable<? extends I> inputs);
 
-  /** As {@link #imap(Task, Iterable)}, reading the inputs from a stream. */
+  /**
+   * As {@link #imap(Task, Iterable)}, reading the inputs from a stream.
+   *
+   * @param task the task to apply; on worker processes it must be {@link java.io.Serializable}
+   * @param inputs the inputs, read as results are consumed
+   * @param <I> the type of the inputs
+   * @param <O> the type of the results
+   * @return the results in input order, computed as they are consumed
+   * @throws IllegalStateException if the pool is closed
+   */
   <I, O> Stream<O> imap(Task<? super I, ? extends O> task, Stream<? extends I> inputs);
 
-  /** As {@link #imap(Task, Iterable)}, but results come as soon as they are ready, in any order. */
+  /**
+   * As {@link #imap(Task, Iterable)}, but results come as soon as they are ready, in any order.
+   *
+   * @param task the task to apply; on worker processes it must be {@link java.io.Serializable}
+   * @param inputs the inputs, read in order
+   * @param <I> the type of the inputs
+   * @param <O> the type of the results
+   * @return the results in the order they complete
+   * @throws IllegalStateException if the pool is closed
+   */
   <I, O> Stream<O> imapUnordered(Task<? super I, ? extends O> task, Iterable<? extends I> inputs);
 
-  /** As {@link #imapUnordered(Task, Iterable)}, reading the inputs from a stream. */
+  /**
+   * As {@link #imapUnordered(Task, Iterable)}, reading the inputs from a stream.
+   *
+   * @param task the task to apply; on worker processes it must be {@link java.io.Serializable}
+   * @param inputs the inputs, read as results are consumed
+   * @param <I> the type of the inputs
+   * @param <O> the type of the results
+   * @return the results in the order they complete
+   * @throws IllegalStateException if the pool is closed
+   */
   <I, O> Stream<O> imapUnordered(Task<? super I, ? extends O> task, Stream<? extends I> inputs);
 
   /**
    * Like {@link #imapUnordered(Task, Stream)} but yields {@link Outcome}s, so failures arrive as values
    * and never end the stream.
+   *
+   * @param task the task to apply; on worker processes it must be {@link java.io.Serializable}
+   * @param inputs the inputs, read as results are consumed
+   * @param <I> the type of the inputs
+   * @param <O> the type of the results
+   * @return one outcome per input, in the order they complete
+   * @throws IllegalStateException if the pool is closed
    */
   <I, O> Stream<Outcome<O>> imapOutcomes(Task<? super I, ? extends O> task, Stream<? extends I> inputs);
 
   /**
    * Starts one task and returns its future at once.
    *
+   * @param task the task to run; on worker processes it must be {@link java.io.Serializable}
+   * @param input its input
+   * @param <I> the type of the input
+   * @param <O> the type of the result
+   * @return the task's future
    * @throws IllegalStateException if the pool is closed
    */
   <I, O> TaskFuture<O> submit(Task<? super I, ? extends O> task, I input);
@@ -128,6 +200,11 @@ public interface Pool extends AutoCloseable {
    * List<TaskFuture<Page>> futures = urls.stream().map(u -> pool.submit(Http::get, u)).toList();
    * Pool.asCompleted(futures).forEach(f -> System.out.println(f.outcome()));
    * }
+   *
+   * @param futures the futures to wait for, from any pools
+   * @param <O> the type of their results
+   * @param <F> the type of the futures
+   * @return the same futures, each as it completes
    */
   static <O, F extends TaskFuture<O>> Stream<F> asCompleted(Collection<F> futures) {
     return CompletionOrder.of(futures);
@@ -136,13 +213,23 @@ public interface Pool extends AutoCloseable {
   /**
    * What this pool runs on and why, with the figures measured on the tasks it has run so far (wall and
    * CPU time per task, from a sample), and a plain-words verdict on whether the work fits.
+   *
+   * @return the plan as of now
    */
   Plan plan();
 
-  /** How many tasks this pool runs at once (workers, or the concurrency limit of virtual threads). */
+  /**
+   * How many tasks this pool runs at once (workers, or the concurrency limit of virtual threads).
+   *
+   * @return the number of tasks that may run at once
+   */
   int parallelism();
 
-  /** {@code true} once {@link #close()} or {@link #terminate()} has been called. */
+  /**
+   * Whether this pool still takes work.
+   *
+   * @return {@code true} once {@link #close()} or {@link #terminate()} has been called
+   */
   boolean isClosed();
 
   /**

@@ -32,6 +32,11 @@ public abstract sealed class PoolBuilder<B extends PoolBuilder<B>>
    * Names the pool; its platform threads are called {@code NAME-1}, {@code NAME-2}, ..., its virtual
    * threads all {@code NAME-virtual} (one name: a string per short-lived thread costs more than a
    * trivial task). Default: the kind of pool.
+   *
+   * @param name the pool's name, not blank
+   * @return this builder
+   * @throws IllegalArgumentException if {@code name} is blank
+   * @throws IllegalStateException if this option was already set
    */
   public B name(String name) {
     Objects.requireNonNull(name, "name");
@@ -46,6 +51,11 @@ public abstract sealed class PoolBuilder<B extends PoolBuilder<B>>
   /**
    * Fails any task that runs longer than {@code timeout} with a {@link TaskTimeoutException}. The clock
    * starts when the task starts, not when it is queued. Default: no limit.
+   *
+   * @param timeout the longest a task may run, positive
+   * @return this builder
+   * @throws IllegalArgumentException if {@code timeout} is zero or negative
+   * @throws IllegalStateException if this option was already set
    */
   public B taskTimeout(Duration timeout) {
     Objects.requireNonNull(timeout, "timeout");
@@ -57,7 +67,13 @@ public abstract sealed class PoolBuilder<B extends PoolBuilder<B>>
     return self();
   }
 
-  /** Reports progress after every finished task; see {@link ProgressListener}. */
+  /**
+   * Reports progress after every finished task; see {@link ProgressListener}.
+   *
+   * @param listener called after every finished task
+   * @return this builder
+   * @throws IllegalStateException if this option was already set
+   */
   public B onProgress(ProgressListener listener) {
     Objects.requireNonNull(listener, "listener");
     requireUnset("onProgress", this.progressListener);
@@ -65,7 +81,12 @@ public abstract sealed class PoolBuilder<B extends PoolBuilder<B>>
     return self();
   }
 
-  /** Builds the pool and starts its machinery. A builder builds one pool. */
+  /**
+   * Builds the pool and starts its machinery. A builder builds one pool.
+   *
+   * @return the started pool
+   * @throws IllegalStateException if this builder already built a pool
+   */
   public abstract Pool build();
 
   /** The shared settings; marks this builder as used. */

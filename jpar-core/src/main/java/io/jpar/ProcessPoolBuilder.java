@@ -50,14 +50,28 @@ public final class ProcessPoolBuilder extends PoolBuilder<ProcessPoolBuilder> {
 
   ProcessPoolBuilder() {}
 
-  /** The number of worker JVMs. Default: {@link Runtime#availableProcessors()}. */
+  /**
+   * The number of worker JVMs. Default: {@link Runtime#availableProcessors()}.
+   *
+   * @param workers the number of worker JVMs, 1 or more
+   * @return this builder
+   * @throws IllegalArgumentException if {@code workers} is below 1
+   * @throws IllegalStateException if this option was already set
+   */
   public ProcessPoolBuilder workers(int workers) {
     requireUnset("workers", this.workers);
     this.workers = requirePositive("workers", workers);
     return this;
   }
 
-  /** Each worker's maximum heap, in {@code -Xmx} form: {@code "512m"}, {@code "2g"}. Default: the JVM's. */
+  /**
+   * Each worker's maximum heap, in {@code -Xmx} form: {@code "512m"}, {@code "2g"}. Default: the JVM's.
+   *
+   * @param size the heap size, digits with an optional {@code k}, {@code m} or {@code g}
+   * @return this builder
+   * @throws IllegalArgumentException if {@code size} is not in {@code -Xmx} form
+   * @throws IllegalStateException if this option was already set
+   */
   public ProcessPoolBuilder workerHeap(String size) {
     Objects.requireNonNull(size, "size");
     requireUnset("workerHeap", this.workerHeap);
@@ -68,7 +82,14 @@ public final class ProcessPoolBuilder extends PoolBuilder<ProcessPoolBuilder> {
     return this;
   }
 
-  /** Extra options for the worker JVMs, e.g. {@code "-XX:+UseZGC"}, {@code "-Dfoo=bar"}. */
+  /**
+   * Extra options for the worker JVMs, e.g. {@code "-XX:+UseZGC"}, {@code "-Dfoo=bar"}.
+   *
+   * @param options the options, each starting with {@code -}
+   * @return this builder
+   * @throws IllegalArgumentException if an option is null or does not start with {@code -}
+   * @throws IllegalStateException if this option was already set
+   */
   public ProcessPoolBuilder jvmOptions(String... options) {
     requireUnset("jvmOptions", this.jvmOptions);
     for (String o : options) {
@@ -80,7 +101,14 @@ public final class ProcessPoolBuilder extends PoolBuilder<ProcessPoolBuilder> {
     return this;
   }
 
-  /** Sets an environment variable for the workers (they inherit this JVM's environment otherwise). */
+  /**
+   * Sets an environment variable for the workers (they inherit this JVM's environment otherwise).
+   *
+   * @param name the variable's name
+   * @param value its value
+   * @return this builder
+   * @throws IllegalStateException if this variable was already set
+   */
   public ProcessPoolBuilder environment(String name, String value) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(value, "value");
@@ -91,7 +119,13 @@ public final class ProcessPoolBuilder extends PoolBuilder<ProcessPoolBuilder> {
     return this;
   }
 
-  /** The workers' working directory. Default: this JVM's. */
+  /**
+   * The workers' working directory. Default: this JVM's.
+   *
+   * @param dir the directory the workers start in
+   * @return this builder
+   * @throws IllegalStateException if this option was already set
+   */
   public ProcessPoolBuilder workingDirectory(Path dir) {
     Objects.requireNonNull(dir, "dir");
     requireUnset("workingDirectory", this.workingDirectory);
@@ -102,6 +136,10 @@ public final class ProcessPoolBuilder extends PoolBuilder<ProcessPoolBuilder> {
   /**
    * Runs once in each worker, before its first task, with the worker's number (1, 2, ...): load a
    * model, open a file. If it fails the worker reports the error and the pool does not start.
+   *
+   * @param initializer the task to run once per worker; its input is the worker's number, its result is ignored
+   * @return this builder
+   * @throws IllegalStateException if this option was already set
    */
   public ProcessPoolBuilder initializer(Task<Integer, ?> initializer) {
     Objects.requireNonNull(initializer, "initializer");
@@ -110,7 +148,14 @@ public final class ProcessPoolBuilder extends PoolBuilder<ProcessPoolBuilder> {
     return this;
   }
 
-  /** Replaces a worker after it has run this many tasks, so leaks die with it. Default: never. */
+  /**
+   * Replaces a worker after it has run this many tasks, so leaks die with it. Default: never.
+   *
+   * @param tasks the number of tasks a worker runs before it is replaced, 1 or more
+   * @return this builder
+   * @throws IllegalArgumentException if {@code tasks} is below 1
+   * @throws IllegalStateException if this option was already set
+   */
   public ProcessPoolBuilder maxTasksPerWorker(int tasks) {
     requireUnset("maxTasksPerWorker", this.maxTasksPerWorker);
     this.maxTasksPerWorker = requirePositive("maxTasksPerWorker", tasks);
@@ -120,6 +165,11 @@ public final class ProcessPoolBuilder extends PoolBuilder<ProcessPoolBuilder> {
   /**
    * How many more times a task is tried, on a fresh worker, after its worker died under it or it
    * timed out. A task that throws is never retried (it would throw again). Default: 0.
+   *
+   * @param retries the number of further tries, 0 or more
+   * @return this builder
+   * @throws IllegalArgumentException if {@code retries} is negative
+   * @throws IllegalStateException if this option was already set
    */
   public ProcessPoolBuilder retries(int retries) {
     requireUnset("retries", this.retries);
@@ -130,14 +180,28 @@ public final class ProcessPoolBuilder extends PoolBuilder<ProcessPoolBuilder> {
     return this;
   }
 
-  /** Sends exactly this many inputs per round trip instead of adapting to the task time. */
+  /**
+   * Sends exactly this many inputs per round trip instead of adapting to the task time.
+   *
+   * @param inputs the number of inputs per round trip, 1 or more
+   * @return this builder
+   * @throws IllegalArgumentException if {@code inputs} is below 1
+   * @throws IllegalStateException if this option was already set
+   */
   public ProcessPoolBuilder chunkSize(int inputs) {
     requireUnset("chunkSize", this.chunkSize);
     this.chunkSize = requirePositive("chunkSize", inputs);
     return this;
   }
 
-  /** The codec for tasks, inputs and results; it needs a public no-argument constructor. */
+  /**
+   * The codec for tasks, inputs and results; it needs a public no-argument constructor.
+   *
+   * @param codec the codec's class, made once in this JVM and once in each worker
+   * @return this builder
+   * @throws IllegalArgumentException if the class has no public no-argument constructor
+   * @throws IllegalStateException if this option was already set
+   */
   public ProcessPoolBuilder codec(Class<? extends Codec> codec) {
     Objects.requireNonNull(codec, "codec");
     requireUnset("codec", this.codec);
@@ -154,6 +218,11 @@ public final class ProcessPoolBuilder extends PoolBuilder<ProcessPoolBuilder> {
    * Restricts what the default codec will deserialize to JDK classes, jpar's own and these patterns
    * ({@code "com.example.**"}, {@code "com.example.Stats"}). Default: JDK classes and anything on the
    * application class path.
+   *
+   * @param patterns class names, or package names ending in {@code .**}
+   * @return this builder
+   * @throws IllegalArgumentException if a pattern is blank or holds {@code ;} or {@code !}
+   * @throws IllegalStateException if this option was already set
    */
   public ProcessPoolBuilder allowClasses(String... patterns) {
     requireUnset("allowClasses", this.allowClasses);
@@ -169,6 +238,11 @@ public final class ProcessPoolBuilder extends PoolBuilder<ProcessPoolBuilder> {
   /**
    * Adds jars or directories to the workers' class path, after the caller's own: for tasks whose
    * classes the caller loaded from elsewhere (a plugin jar, {@code jpar advise --classpath}).
+   *
+   * @param entries jars or directories, each of which must exist
+   * @return this builder
+   * @throws IllegalArgumentException if an entry does not exist
+   * @throws IllegalStateException if this option was already set
    */
   public ProcessPoolBuilder classPath(Path... entries) {
     requireUnset("classPath", this.classPath);

@@ -23,7 +23,11 @@ import java.util.Optional;
  */
 public record Progress(long done, long failed, long total, Duration elapsed, double ratePerSecond) {
 
-  /** The estimated time left, or empty when the total or the rate is not known yet. */
+  /**
+   * The estimated time left, or empty when the total or the rate is not known yet.
+   *
+   * @return the estimated time left, if it can be told
+   */
   public Optional<Duration> eta() {
     if (total < 0 || ratePerSecond <= 0) {
       return Optional.empty();

@@ -18,6 +18,10 @@ package io.jpar;
  */
 @FunctionalInterface
 public interface ProgressListener {
-  /** Called after a task finishes. */
+  /**
+   * Called after a task finishes.
+   *
+   * @param progress the batch's figures as of this task
+   */
   void onProgress(Progress progress);
 }

@@ -20,21 +20,31 @@ package io.jpar;
  */
 public class RemoteTaskException extends JparException {
   private static final long serialVersionUID = 1L;
+  /** The class name of the exception thrown in the worker. */
   private final String remoteClassName;
+
+  /** The stack trace, with causes, as printed in the worker. */
   private final String remoteStackTrace;
 
+  /**
+   * Creates the exception for one thrown in a worker that could not be sent back as itself.
+   *
+   * @param remoteClassName the class name of the exception thrown in the worker
+   * @param remoteMessage its message, or {@code null}
+   * @param remoteStackTrace its stack trace, with causes, as printed in the worker
+   */
   public RemoteTaskException(String remoteClassName, String remoteMessage, String remoteStackTrace) {
     super(remoteClassName + (remoteMessage == null ? "" : ": " + remoteMessage) + " (in a worker process)");
     this.remoteClassName = remoteClassName;
     this.remoteStackTrace = remoteStackTrace;
   }
 
-  /** The class name of the exception thrown in the worker. */
+  /** {@return the class name of the exception thrown in the worker} */
   public String remoteClassName() {
     return remoteClassName;
   }
 
-  /** The stack trace, with causes, as printed in the worker. */
+  /** {@return the stack trace, with causes, as printed in the worker} */
   public String remoteStackTrace() {
     return remoteStackTrace;
   }

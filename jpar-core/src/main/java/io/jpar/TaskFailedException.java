@@ -22,7 +22,10 @@ public class TaskFailedException extends JparException {
   private static final long serialVersionUID = 1L;
   private static final int MAX_INPUT_TEXT = 200;
 
+  /** The failed input's position in its batch. */
   private final long inputIndex;
+
+  /** The failed input's {@code toString()}, shortened. */
   private final String input;
 
   /**
@@ -38,17 +41,22 @@ public class TaskFailedException extends JparException {
     this.input = input;
   }
 
-  /** The position of the failed input in its batch, counting from 0; 0 for a single {@code submit}. */
+  /** {@return the position of the failed input in its batch, counting from 0; 0 for a single {@code submit}} */
   public long inputIndex() {
     return inputIndex;
   }
 
-  /** The failed input's {@code toString()}, shortened to about 200 characters. */
+  /** {@return the failed input's {@code toString()}, shortened to about 200 characters} */
   public String input() {
     return input;
   }
 
-  /** A short, safe rendering of any input: never throws, never huge. */
+  /**
+   * A short, safe rendering of any input: never throws, never huge.
+   *
+   * @param input any input, or {@code null}
+   * @return its {@code toString()} shortened to about 200 characters, or a note that it threw
+   */
   public static String describeInput(Object input) {
     String text;
     try {

@@ -27,13 +27,14 @@ public interface TaskFuture<O> extends Future<O> {
   /**
    * Waits for the result and returns it.
    *
+   * @return the task's result
    * @throws TaskFailedException if the task failed, timed out or was cancelled (the cause says which)
    */
   O join();
 
-  /** Waits for the task and returns its {@link Outcome}; never throws for a task's failure. */
+  /** {@return the task's {@link Outcome}, once it is done: waits for it, and never throws for a task's failure} */
   Outcome<O> outcome();
 
-  /** A {@link CompletableFuture} that completes with this task; completing it does not affect the task. */
+  /** {@return a {@link CompletableFuture} that completes with this task; completing it does not affect the task} */
   CompletableFuture<O> toCompletableFuture();
 }

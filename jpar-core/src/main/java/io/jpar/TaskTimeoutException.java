@@ -20,15 +20,21 @@ import java.time.Duration;
  */
 public class TaskTimeoutException extends JparException {
   private static final long serialVersionUID = 1L;
+  /** The limit that was exceeded. */
   private final Duration timeout;
 
-  /** Creates the exception for a task that exceeded {@code timeout}. */
+  /**
+   * Creates the exception for a task that exceeded {@code timeout}.
+   *
+   * @param timeout the limit
+   * @param detail what else is known (which worker was killed), or empty
+   */
   public TaskTimeoutException(Duration timeout, String detail) {
     super("Task timed out after " + timeout.toMillis() + " ms" + (detail.isEmpty() ? "" : ": " + detail));
     this.timeout = timeout;
   }
 
-  /** The limit that was exceeded. */
+  /** {@return the limit that was exceeded} */
   public Duration timeout() {
     return timeout;
   }

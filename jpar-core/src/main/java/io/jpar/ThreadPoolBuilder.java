@@ -23,7 +23,14 @@ public final class ThreadPoolBuilder extends PoolBuilder<ThreadPoolBuilder> {
 
   ThreadPoolBuilder() {}
 
-  /** The number of threads. Default: {@link Runtime#availableProcessors()}. */
+  /**
+   * The number of threads. Default: {@link Runtime#availableProcessors()}.
+   *
+   * @param workers the number of threads, 1 or more
+   * @return this builder
+   * @throws IllegalArgumentException if {@code workers} is below 1
+   * @throws IllegalStateException if this option was already set
+   */
   public ThreadPoolBuilder workers(int workers) {
     requireUnset("workers", this.workers);
     this.workers = requirePositive("workers", workers);

@@ -26,14 +26,28 @@ public final class VirtualThreadPoolBuilder extends PoolBuilder<VirtualThreadPoo
 
   VirtualThreadPoolBuilder() {}
 
-  /** At most this many tasks run at once. Default: {@value #DEFAULT_MAX_CONCURRENCY}. */
+  /**
+   * At most this many tasks run at once. Default: {@value #DEFAULT_MAX_CONCURRENCY}.
+   *
+   * @param maxConcurrency the most tasks running at once, 1 or more
+   * @return this builder
+   * @throws IllegalArgumentException if {@code maxConcurrency} is below 1
+   * @throws IllegalStateException if this option was already set
+   */
   public VirtualThreadPoolBuilder maxConcurrency(int maxConcurrency) {
     requireUnset("maxConcurrency", this.maxConcurrency);
     this.maxConcurrency = requirePositive("maxConcurrency", maxConcurrency);
     return this;
   }
 
-  /** The same as {@link #maxConcurrency(int)}, so that every builder accepts {@code workers}. */
+  /**
+   * The same as {@link #maxConcurrency(int)}, so that every builder accepts {@code workers}.
+   *
+   * @param workers the most tasks running at once, 1 or more
+   * @return this builder
+   * @throws IllegalArgumentException if {@code workers} is below 1
+   * @throws IllegalStateException if this option was already set
+   */
   public VirtualThreadPoolBuilder workers(int workers) {
     return maxConcurrency(workers);
   }

@@ -23,11 +23,18 @@ import java.util.OptionalInt;
 public class WorkerCrashedException extends JparException {
   private static final long serialVersionUID = 1L;
 
+  /** The process id of the worker that died. */
   private final long pid;
+
+  /** The worker's exit code, or -1. */
   private final int exitCode;
+
+  /** The worker's last stderr lines, oldest first. */
   private final List<String> stderrTail;
 
   /**
+   * Creates the exception for a worker that died or was killed.
+   *
    * @param pid the worker's process id
    * @param exitCode its exit code ({@code 128 + n} for signal n), or -1 if unknown
    * @param reason what the pool saw, e.g. "the worker ran out of memory"
@@ -41,27 +48,27 @@ public class WorkerCrashedException extends JparException {
     this.stderrTail = List.copyOf(stderrTail);
   }
 
-  /** The process id of the worker that died. */
+  /** {@return the process id of the worker that died} */
   public long pid() {
     return pid;
   }
 
-  /** The worker's exit code, or -1 if it is unknown. */
+  /** {@return the worker's exit code, or -1 if it is unknown} */
   public int exitCode() {
     return exitCode;
   }
 
-  /** The signal that killed the worker (9 for SIGKILL), if it died of one. */
+  /** {@return the signal that killed the worker (9 for SIGKILL), if it died of one} */
   public OptionalInt signal() {
     return exitCode > 128 && exitCode < 128 + 65 ? OptionalInt.of(exitCode - 128) : OptionalInt.empty();
   }
 
-  /** "exit code 3" or "signal 9 (SIGKILL)". */
+  /** {@return how the worker ended, as "exit code 3" or "signal 9 (SIGKILL)"} */
   public String exitDescription() {
     return describe(exitCode);
   }
 
-  /** The last lines the worker printed to stderr before it died, oldest first. */
+  /** {@return the last lines the worker printed to stderr before it died, oldest first} */
   public List<String> stderrTail() {
     return stderrTail;
   }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Flight Recorder events, recorded and read back: a batch per map with its counts, sampled tasks on
- * threads, and a process pool's workers starting, dying of a crashing task, and retiring at their task
+ * threads, and a process pool's chunks (timed by the workers) and its workers starting, dying of a crashing task, and retiring at their task
  * limit and at close, and an auto pool's move to virtual threads. The event classes are loaded and checked before the first recording starts, as in an
  * application where a recording is started later (jcmd JFR.start).
  */
@@ -107,6 +107,15 @@ class JfrEventsTest {
     assertThat(retired).filteredOn(e -> e.getString("pool").equals("jfr-limited"))
         .anySatisfy(e -> assertThat(e.getString("reason")).isEqualTo("maxTasksPerWorker"))
         .anySatisfy(e -> assertThat(e.getString("reason")).isEqualTo("shutdown"));
+    // The worker times each chunk; the caller records it when the results arrive: every input in one.
+    List<RecordedEvent> chunks = named(events, "jpar.Chunk").stream()
+        .filter(e -> e.getString("pool").equals("jfr-limited")).toList();
+    assertThat(chunks).isNotEmpty().allSatisfy(e -> {
+      assertThat(e.getLong("pid")).isPositive();
+      assertThat(e.getDuration("roundTrip")).isPositive();
+      assertThat(e.getLong("wall")).isNotZero();
+    });
+    assertThat(chunks.stream().mapToInt(e -> e.getInt("tasks")).sum()).isEqualTo(12);
     assertThat(named(events, "jpar.Batch")).filteredOn(e -> e.getString("pool").equals("jfr-processes"))
         .singleElement().satisfies(b -> {
           assertThat(b.getString("backend")).isEqualTo(BackendKind.WORKER_PROCESSES.label());
@@ -141,7 +150,7 @@ class JfrEventsTest {
     Path file = dir.resolve("rec.jfr");
     try (Recording r = new Recording()) {
       for (String name : List.of("jpar.Batch", "jpar.Task", "jpar.WorkerStarted", "jpar.WorkerDied",
-          "jpar.WorkerRetired", "jpar.PlanChanged")) {
+          "jpar.WorkerRetired", "jpar.PlanChanged", "jpar.Chunk")) {
         r.enable(name);
       }
       r.start();

@@ -28,7 +28,13 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 public final class AdviceChart {
   private AdviceChart() {}
 
-  /** Writes the chart as a PNG of 900 x 560 pixels to {@code file}, replacing it. */
+  /**
+   * Writes the chart as a PNG of 900 x 560 pixels to {@code file}, replacing it.
+   *
+   * @param advice the advice to draw
+   * @param file where to write the PNG; its directory is created if missing
+   * @throws IOException if the file cannot be written
+   */
   public static void writePng(Advice advice, Path file) throws IOException {
     if (System.getProperty("java.awt.headless") == null) {
       System.setProperty("java.awt.headless", "true"); // a server or CI has no display

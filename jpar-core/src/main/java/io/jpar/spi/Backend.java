@@ -43,15 +43,17 @@ import java.util.List;
  * @since 0.3
  */
 public interface Backend<H> {
-  /** The kind of machinery, as {@code pool.plan()} reports it. */
+  /** {@return the kind of machinery, as {@code pool.plan()} reports it} */
   BackendKind kind();
 
-  /** How many tasks run at once. */
+  /** {@return how many tasks run at once} */
   int parallelism();
 
   /**
    * Checks a task and makes the backend's handle for it, before any of its inputs is dispatched.
    *
+   * @param task the batch's task, as the pool received it
+   * @return the handle the pool hands back with every chunk of the batch
    * @throws IllegalArgumentException naming what is wrong with the task (it cannot be sent, say)
    */
   H prepare(Task<Object, Object> task);
@@ -59,6 +61,9 @@ public interface Backend<H> {
   /**
    * Runs {@code jobs} (one chunk of one batch) and completes each exactly once. Must not block for
    * long; a backend that can no longer run work (closed, broken) fails the jobs saying why.
+   *
+   * @param task the handle {@link #prepare} made for the batch's task
+   * @param jobs the chunk: one or more jobs of the same batch
    */
   void dispatch(H task, List<? extends Job> jobs);
 
@@ -66,12 +71,14 @@ public interface Backend<H> {
    * How many inputs of {@code task} go into one chunk: 1 unless the backend pays per hand-over.
    *
    * @param batchSize the number of inputs in the batch when known, else -1
+   * @param task the handle of the batch's task
+   * @return the number of inputs per chunk, 1 or more
    */
   default int chunkSize(H task, long batchSize) {
     return 1;
   }
 
-  /** The chunk size last used, for {@code pool.plan()}. */
+  /** {@return the chunk size last used, for {@code pool.plan()}} */
   default int lastChunkSize() {
     return 1;
   }
@@ -79,6 +86,8 @@ public interface Backend<H> {
   /**
    * How many chunks a lazy batch ({@code imap}) keeps in flight: enough that the backend rarely waits
    * for the consumer, few enough that memory stays flat on an endless input.
+   *
+   * @return the number of chunks a lazy batch keeps in flight
    */
   default int lazyWindow() {
     return Math.max(32, 4 * parallelism());
@@ -87,6 +96,8 @@ public interface Backend<H> {
   /**
    * How many chunks {@code map} and {@code mapOutcomes} keep in flight; their inputs and results are in
    * memory anyway, so by default all of them.
+   *
+   * @return the number of chunks an eager batch keeps in flight
    */
   default int eagerWindow() {
     return Integer.MAX_VALUE;
@@ -96,12 +107,15 @@ public interface Backend<H> {
    * A bound on the jobs one batch keeps running here, besides its window, given the current chunk
    * size: a backend whose capacity changes (auto) follows it; when it grows, call {@link
    * BackendContext#capacityGrew()}.
+   *
+   * @param chunk the current chunk size
+   * @return the most jobs of one batch to keep running here
    */
   default long maxRunning(int chunk) {
     return Long.MAX_VALUE;
   }
 
-  /** Roughly how many chunks are running or queued here now. */
+  /** {@return roughly how many chunks are running or queued here now} */
   default int busy() {
     return 0;
   }
@@ -109,6 +123,9 @@ public interface Backend<H> {
   /**
    * What {@code pool.plan()} returns, given the plan the pool made from the figures the backend
    * recorded; a backend that knows more (why it chose what it runs on) returns its own.
+   *
+   * @param measured the plan the pool made from the recorded figures
+   * @return the plan to report
    */
   default Plan plan(Plan measured) {
     return measured;

@@ -17,21 +17,27 @@ import java.util.Optional;
  * @since 0.3
  */
 public interface BackendContext {
-  /** The pool's name, for the backend's threads, processes or cluster objects. */
+  /** {@return the pool's name, for the backend's threads, processes or cluster objects} */
   String poolName();
 
-  /** The limit on one task's run time, when the user set one; the backend enforces it. */
+  /** {@return the limit on one task's run time, when the user set one; the backend enforces it} */
   Optional<Duration> taskTimeout();
 
   /**
    * Whether to time the next task: a sample, since reading a CPU clock costs about as much as a tiny
    * task. A backend that measures in bulk (a chunk at a time) may skip it and report every chunk.
+   *
+   * @return {@code true} if the next task should be timed
    */
   boolean sampleTask();
 
   /**
    * Reports {@code tasks} tasks that took {@code wallNanos} in all and used {@code cpuNanos} of CPU,
    * or -1 when the CPU time is not known.
+   *
+   * @param tasks how many tasks the figures cover
+   * @param wallNanos their wall time, in all
+   * @param cpuNanos their CPU time, in all, or -1
    */
   void recordTasks(long tasks, long wallNanos, long cpuNanos);
 

@@ -15,6 +15,11 @@ package io.jpar.spi;
  */
 @FunctionalInterface
 public interface BackendFactory {
-  /** The backend for a pool being built; it starts its machinery here or lazily. */
+  /**
+   * The backend for a pool being built; it starts its machinery here or lazily.
+   *
+   * @param context what the pool gives its backend: name, settings, where to record figures
+   * @return the backend the pool will run on
+   */
   Backend<?> create(BackendContext context);
 }

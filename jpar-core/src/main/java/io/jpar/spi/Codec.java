@@ -23,9 +23,22 @@ import java.io.OutputStream;
  * @since 0.1
  */
 public interface Codec {
-  /** Writes {@code value} (any object graph the codec supports, or {@code null}) to {@code out}. */
+  /**
+   * Writes {@code value} (any object graph the codec supports, or {@code null}) to {@code out}.
+   *
+   * @param value the value to write
+   * @param out where to write it; the codec must not close it
+   * @throws IOException if writing fails or the value cannot be encoded
+   */
   void encode(Object value, OutputStream out) throws IOException;
 
-  /** Reads one value written by {@link #encode}. */
+  /**
+   * Reads one value written by {@link #encode}.
+   *
+   * @param in where to read it from; the codec must not close it
+   * @return the value
+   * @throws IOException if reading fails or the bytes are not a value
+   * @throws ClassNotFoundException if the value's class is not on this side's class path
+   */
   Object decode(InputStream in) throws IOException, ClassNotFoundException;
 }

@@ -4,6 +4,7 @@ import io.jpar.BackendKind;
 import io.jpar.JparException;
 import io.jpar.Task;
 import io.jpar.internal.PoolContext;
+import io.jpar.internal.jfr.ChunkEvent;
 import io.jpar.internal.jfr.WorkerDiedEvent;
 import io.jpar.internal.jfr.WorkerRetiredEvent;
 import io.jpar.internal.jfr.WorkerStartedEvent;
@@ -219,6 +220,16 @@ public final class ProcessBackend implements Backend<TaskEntry> {
       progressed(b, from + values.length);
       if (!b.taste && !b.jobs.isEmpty()) { // a first taste times the worker's warm-up more than the task
         b.task.record(b.jobs.size(), b.lastProgressNanos - b.sentNanos);
+      }
+      if (ChunkEvent.enabled()) {
+        ChunkEvent e = new ChunkEvent();
+        e.pool = context.poolName();
+        e.pid = w.pid();
+        e.tasks = b.jobs.size();
+        e.wall = r.wallNanos() > 0 ? r.wallNanos() : -1;
+        e.cpu = r.wallNanos() > 0 ? r.cpuNanos() : -1;
+        e.roundTrip = b.lastProgressNanos - b.sentNanos;
+        e.commit();
       }
       batchDone(w, b);
     }

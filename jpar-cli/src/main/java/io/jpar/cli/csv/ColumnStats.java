@@ -73,6 +73,14 @@ public final class ColumnStats implements Serializable {
 
   /** Adds one value; empty ones and those in {@code nulls} (compared after trimming) count as missing. */
   void add(String raw, java.util.Set<String> nulls) {
+    add(raw, nulls, TopValues.NO_HASH);
+  }
+
+  /**
+   * As {@link #add(String, java.util.Set)}, given the value's {@link TopValues#hash} (of the value as
+   * stripped) when the reader could compute it from the bytes it read, else {@link TopValues#NO_HASH}.
+   */
+  void add(String raw, java.util.Set<String> nulls, long strippedHash) {
     String v = raw.strip();
     if (v.isEmpty() || (!nulls.isEmpty() && nulls.contains(v))) {
       empty++;
@@ -82,7 +90,7 @@ public final class ColumnStats implements Serializable {
     if (sketch == null) {
       sketch = UltraLogLog.create(P);
     }
-    long hash = TopValues.hash(v);
+    long hash = strippedHash != TopValues.NO_HASH ? strippedHash : TopValues.hash(v);
     sketch.add(hash);
     if (textMin == null || v.compareTo(textMin) < 0) {
       textMin = v;

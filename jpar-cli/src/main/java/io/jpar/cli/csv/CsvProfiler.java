@@ -1,9 +1,5 @@
 package io.jpar.cli.csv;
 
-import de.siegmar.fastcsv.reader.CsvParseException;
-import de.siegmar.fastcsv.reader.CsvReader;
-import de.siegmar.fastcsv.reader.CsvRecord;
-import de.siegmar.fastcsv.reader.FieldMismatchStrategy;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +20,9 @@ import java.util.zip.GZIPInputStream;
  * whatever JVM the pool chose, so it only returns a {@link FileProfile}, never throws for bad input.
  */
 public final class CsvProfiler {
+  /** Bytes read at a time: large reads, few system calls; a longer record grows its reader's buffer. */
+  private static final int READ_BUFFER = 1 << 20;
+
   private CsvProfiler() {}
 
   public static FileProfile profile(Slice slice) {
@@ -40,11 +39,7 @@ public final class CsvProfiler {
       if (options.delimiter() == ReadOptions.DETECT) {
         options = options.withDelimiter(DelimiterDetector.detect(path, options.charset()));
       }
-      try (InputStream raw = open(path, slice);
-          Reader text = withoutBom(strict(raw, options.charset()), slice.start() == 0);
-          CsvReader<CsvRecord> csv = CsvReader.builder().fieldSeparator(options.delimiter())
-              .extraFieldStrategy(FieldMismatchStrategy.IGNORE).missingFieldStrategy(FieldMismatchStrategy.IGNORE)
-              .allowUnclosedQuote(false).skipEmptyLines(true).ofCsvRecord(text)) {
+      try (CsvRecords csv = records(open(path, slice), options, slice.start() == 0)) {
         read(csv, slice, options.nulls(), p);
       }
     } catch (NoSuchFileException e) {
@@ -75,16 +70,30 @@ public final class CsvProfiler {
         + (encoding.equalsIgnoreCase("UTF-8") ? "; if it is Latin-1, try --encoding ISO-8859-1" : "");
   }
 
-  private static void read(CsvReader<CsvRecord> csv, Slice slice, java.util.Set<String> nulls, FileProfile p)
+  /** Bytes split before decoding where the encoding allows it (nearly always), else FastCSV over text. */
+  private static CsvRecords records(InputStream raw, ReadOptions options, boolean fileStart) throws IOException {
+    java.nio.charset.Charset charset = options.charset();
+    if (ByteCsvReader.canRead(charset, options.delimiter())) {
+      return new ByteCsvReader(raw, options.delimiter(), charset, fileStart, READ_BUFFER);
+    }
+    return new FastCsvRecords(withoutBom(strict(raw, charset), fileStart), options.delimiter());
+  }
+
+  private static void read(CsvRecords csv, Slice slice, java.util.Set<String> nulls, FileProfile p)
       throws IOException {
     List<String> header = slice.header();
     long lastLine = slice.firstLine();
     try {
-      for (CsvRecord r : csv) {
-        long line = r.getStartingLineNumber() + slice.firstLine() - 1;
+      while (csv.next()) {
+        long line = csv.line() + slice.firstLine() - 1;
         lastLine = line;
+        int n = csv.fieldCount();
         if (header == null) {
-          header = List.copyOf(r.getFields());
+          String[] names = new String[n];
+          for (int i = 0; i < n; i++) {
+            names[i] = csv.field(i);
+          }
+          header = List.of(names);
           continue;
         }
         if (p.columns.isEmpty()) {
@@ -94,20 +103,18 @@ public final class CsvProfiler {
             p.columns.add(new ColumnStats(name, capacity));
           }
         }
-        p.rows++;
-        int n = r.getFieldCount();
         if (n != header.size()) {
           p.problem("line " + line + ": " + n + " fields, expected " + header.size());
+          for (int i = header.size(); i < n; i++) {
+            csv.field(i); // not profiled, but its bytes must be text in the encoding all the same
+          }
         }
         for (int i = 0; i < Math.min(n, header.size()); i++) {
-          p.columns.get(i).add(r.getField(i), nulls);
+          p.columns.get(i).add(csv.field(i), nulls, csv.strippedHash(i));
         }
+        p.rows++; // after its fields: a row whose bytes are not text in the encoding is not counted
       }
-    } catch (CsvParseException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof IOException io) {
-        throw io;
-      }
+    } catch (MalformedCsvException e) {
       p.problem("after line " + lastLine + ": " + e.getMessage() + " (the rest of the file was not read)");
     }
     if (header == null && slice.start() == 0) {
@@ -135,9 +142,9 @@ public final class CsvProfiler {
   }
 
   private static InputStream open(Path path, Slice slice) throws IOException {
-    InputStream in = new BufferedInputStream(Files.newInputStream(path), 1 << 16);
+    InputStream in = Files.newInputStream(path);
     if (path.getFileName().toString().endsWith(".gz")) {
-      return new GZIPInputStream(in, 1 << 16);
+      return new GZIPInputStream(new BufferedInputStream(in, 1 << 16), 1 << 16);
     }
     in.skipNBytes(slice.start());
     return slice.end() < 0 ? in : new BoundedInputStream(in, slice.end() - slice.start());

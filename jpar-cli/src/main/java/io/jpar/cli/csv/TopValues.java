@@ -33,6 +33,14 @@ final class TopValues implements Serializable {
     return HASH.hashBytesToLong(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
+  /** {@link #hash} of the UTF-8 bytes {@code [from, to)}, as read from a file, without making a String. */
+  static long hash(byte[] utf8, int from, int to) {
+    return HASH.hashBytesToLong(utf8, from, to - from);
+  }
+
+  /** "Not computed": the caller hashes the value itself (a value whose hash really is 0 just pays that). */
+  static final long NO_HASH = 0;
+
   // An open-addressing table keyed by the value's 64-bit hash, which the column's distinct-count
   // sketch computes anyway: no String.hashCode, no equals, no boxing per value (a HashMap<String, ...>
   // was a fifth of a text-heavy profile's time). Two values with the same 64-bit hash would share a

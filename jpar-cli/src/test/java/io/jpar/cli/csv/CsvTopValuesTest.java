@@ -76,4 +76,21 @@ class CsvTopValuesTest {
       assertThat(e.getValue()).isBetween(trueCount - merged.maxUndercount(), trueCount);
     }
   }
+
+  @Test
+  void selectFindsTheValueAtARankAsSortingWould() {
+    Random r = new Random(3);
+    for (int trial = 0; trial < 2_000; trial++) {
+      int n = 1 + r.nextInt(600);
+      long[] a = new long[n];
+      int range = 1 + r.nextInt(trial % 2 == 0 ? 5 : 1_000_000); // many ties, and few
+      for (int i = 0; i < n; i++) {
+        a[i] = r.nextInt(range);
+      }
+      long[] sorted = a.clone();
+      java.util.Arrays.sort(sorted);
+      int rank = r.nextInt(n);
+      assertThat(TopValues.select(a, n, rank)).as("rank %d of %d", rank, n).isEqualTo(sorted[rank]);
+    }
+  }
 }

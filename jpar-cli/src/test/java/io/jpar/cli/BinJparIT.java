@@ -77,6 +77,16 @@ class BinJparIT {
   }
 
   @Test
+  void onAFreshMachineTheFirstCommandWorksAndMakesTheCache() throws Exception {
+    // No cache folder at all, as on a new machine: the first command a newcomer runs must just work.
+    Run first = jpar(Map.of(), "--version");
+
+    assertThat(first.code()).as(first.err()).isZero();
+    assertThat(first.out()).contains("jpar ").contains("Java ");
+    assertThat(caches()).as("the cache this command made").hasSize(1);
+  }
+
+  @Test
   void withTheCacheOffNothingIsWrittenAndCommandsStillWork() throws Exception {
     Run run = jpar(Map.of("JPAR_STARTUP_CACHE", "off"), "--help");
     assertThat(run.code()).isZero();

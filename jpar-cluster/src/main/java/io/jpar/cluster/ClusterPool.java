@@ -96,7 +96,9 @@ public final class ClusterPool {
      * @throws IllegalStateException if it was already set
      */
     public Builder secret(String secret) {
-      once("secret", this.secret);
+      if (this.secret != null) {
+        throw new IllegalStateException("secret was already set"); // its value is not for logs
+      }
       new Secret(secret); // validates
       this.secret = secret;
       return this;

@@ -236,6 +236,8 @@ public final class ClusterBackend implements Backend<ClusterTask> {
         noMembers = null;
       }
     }
+    LOG.log(System.Logger.Level.DEBUG, "cluster member " + slot.name() + " joined pool " + context.poolName()
+        + " (" + slot.workers() + " workers)");
     context.capacityGrew();
     pump();
   }
@@ -395,6 +397,16 @@ public final class ClusterBackend implements Backend<ClusterTask> {
   }
 
   private void replied(Chunk c, Slot slot, byte[] bytes, Throwable error) {
+    try {
+      onReply(c, slot, bytes, error);
+    } catch (RuntimeException | Error e) {
+      // A bug here must fail the chunk's jobs, not leave their callers waiting.
+      LOG.log(System.Logger.Level.ERROR, "handling a reply from " + slot.name() + " failed", e);
+      failAll(c, new IllegalStateException("handling the reply of cluster member " + slot.name() + " failed: " + e, e));
+    }
+  }
+
+  private void onReply(Chunk c, Slot slot, byte[] bytes, Throwable error) {
     long roundTrip = System.nanoTime() - c.sentNanos;
     boolean abandoned;
     synchronized (lock) {
@@ -415,6 +427,7 @@ public final class ClusterBackend implements Backend<ClusterTask> {
       } else if (memberLost(cause)) {
         lost(slot.id(), "its connection failed: " + cause);
         requeue(List.of(c), slot.name() + " (" + cause + ")");
+        regreetLater(slot.member());
       } else {
         failAll(c, new IllegalStateException("cluster member " + slot.name() + " could not run the chunk: " + cause,
             cause));
@@ -506,6 +519,23 @@ public final class ClusterBackend implements Backend<ClusterTask> {
         + orphans.size() + " chunk(s) will run on other members");
     requeue(orphans, name + " (" + why + ")");
     pump();
+  }
+
+  /**
+   * A member whose connection failed may still be in the cluster (a pause longer than the hang timeout,
+   * a network blip): greet it again once the client could have reconnected, so it is not lost for good.
+   * A member still hung does not answer, and is dropped by the cluster meanwhile.
+   */
+  private void regreetLater(Member member) {
+    try {
+      timer.schedule(() -> {
+        if (!isTerminated() && client.getCluster().getMembers().contains(member)) {
+          greet(member);
+        }
+      }, 2, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      // the pool is shutting down
+    }
   }
 
   /** Puts the unfinished jobs of {@code chunks} back at the front of the queue, counting a lost run each. */

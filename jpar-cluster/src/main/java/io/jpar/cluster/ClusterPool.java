@@ -63,6 +63,7 @@ public final class ClusterPool {
     private String secret;
     private Duration connectTimeout;
     private Duration hangTimeout;
+    private Integer chunkSize;
     private String name;
     private Duration taskTimeout;
     private ProgressListener progress;
@@ -137,6 +138,23 @@ public final class ClusterPool {
     }
 
     /**
+     * Sends this many inputs per chunk instead of sizing chunks from measured round trips (about 50 ms
+     * of work each, up to 512 inputs).
+     *
+     * @param inputs at least 1
+     * @return this builder
+     * @throws IllegalStateException if it was already set
+     */
+    public Builder chunkSize(int inputs) {
+      once("chunkSize", this.chunkSize);
+      if (inputs < 1) {
+        throw new IllegalArgumentException("chunkSize must be at least 1, was " + inputs);
+      }
+      this.chunkSize = inputs;
+      return this;
+    }
+
+    /**
      * The pool's name, in thread names and logs.
      *
      * @param name the name
@@ -192,7 +210,8 @@ public final class ClusterPool {
       String cluster = clusterName != null ? clusterName : "jpar";
       Duration connect = connectTimeout != null ? connectTimeout : Duration.ofSeconds(30);
       Duration hang = hangTimeout != null ? hangTimeout : Duration.ofSeconds(10);
-      return context -> new ClusterBackend(context, members, cluster, key, connect, hang);
+      int chunk = chunkSize != null ? chunkSize : 0;
+      return context -> new ClusterBackend(context, members, cluster, key, connect, hang, chunk);
     }
 
     /**

@@ -74,6 +74,7 @@ public final class ClusterBackend implements Backend<ClusterTask> {
   private final String clusterName;
   private final Duration connectTimeout;
   private final long timeoutNanos;
+  private final int fixedChunk;
   private final HazelcastInstance client;
   private final IExecutorService executor;
   /** Decodes replies and completes jobs: never on Hazelcast's own threads. */
@@ -118,8 +119,9 @@ public final class ClusterBackend implements Backend<ClusterTask> {
   }
 
   public ClusterBackend(BackendContext context, List<String> members, String clusterName, Secret secret,
-      Duration connectTimeout, Duration hangTimeout) {
+      Duration connectTimeout, Duration hangTimeout, int fixedChunk) {
     this.context = context;
+    this.fixedChunk = fixedChunk;
     this.secret = secret;
     this.clusterName = clusterName;
     this.connectTimeout = connectTimeout;
@@ -255,7 +257,7 @@ public final class ClusterBackend implements Backend<ClusterTask> {
 
   @Override
   public ClusterTask prepare(Task<Object, Object> task) {
-    return ClusterTask.of(task);
+    return ClusterTask.of(task, fixedChunk);
   }
 
   @Override

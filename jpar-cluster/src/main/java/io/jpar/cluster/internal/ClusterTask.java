@@ -17,21 +17,25 @@ public final class ClusterTask {
 
   private final byte[] bytes;
   private final ClassLoader loader;
+  /** A chunk size set by the user (nothing is learned then), or 0. */
+  private final int fixed;
   private int chunk = 1;
   private boolean learned;
 
-  private ClusterTask(byte[] bytes, ClassLoader loader) {
+  private ClusterTask(byte[] bytes, ClassLoader loader, int fixed) {
     this.bytes = bytes;
     this.loader = loader;
+    this.fixed = fixed;
+    this.chunk = fixed > 0 ? fixed : 1;
   }
 
-  static ClusterTask of(Task<Object, Object> task) {
+  static ClusterTask of(Task<Object, Object> task, int fixedChunk) {
     ClassLoader loader = task.getClass().getClassLoader();
     if (loader == null) {
       loader = ClassLoader.getSystemClassLoader();
     }
     try {
-      return new ClusterTask(Wire.serialize(task), loader);
+      return new ClusterTask(Wire.serialize(task), loader, fixedChunk);
     } catch (IOException e) {
       throw new IllegalArgumentException("the task " + task.getClass().getName() + " cannot be sent to cluster"
           + " members: " + e + "; a task must be Serializable and capture only serializable values"
@@ -53,7 +57,7 @@ public final class ClusterTask {
 
   /** For a batch of known length, before anything is learned: a quarter of each worker's share. */
   synchronized int chunkSize(long batchSize, int workers) {
-    if (batchSize > 0 && !learned) {
+    if (batchSize > 0 && !learned && fixed == 0) {
       long share = (batchSize + 4L * workers - 1) / (4L * workers);
       chunk = (int) Math.max(chunk, Math.min(MAX_CHUNK, share));
     }
@@ -62,7 +66,7 @@ public final class ClusterTask {
 
   /** A chunk of {@code n} inputs took {@code roundTripNanos} from send to reply. */
   synchronized void record(int n, long roundTripNanos) {
-    if (n < 1) {
+    if (n < 1 || fixed > 0) {
       return;
     }
     learned = true;

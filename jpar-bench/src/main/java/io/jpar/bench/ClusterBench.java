@@ -205,7 +205,7 @@ public final class ClusterBench {
     return String.join(",", LIVE.stream().filter(m -> m.process.isAlive()).map(m -> "127.0.0.1:" + m.port).toList());
   }
 
-  private static Member start(List<String> join, int workers) throws IOException {
+  private static Member start(List<String> join, int workers) throws IOException, InterruptedException {
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();

@@ -210,12 +210,9 @@ public final class ClusterBench {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--add-modules", "java.se", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
-        "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-        "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-        "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED", "-XX:+UseSerialGC",
-        "-cp", System.getProperty("java.class.path"), ClusterMember.class.getName(), "--port", String.valueOf(port),
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    cmd.addAll(ClusterMember.jvmOptions());
+    cmd.addAll(List.of("-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), ClusterMember.class.getName(), "--port", String.valueOf(port),
         "--cluster-name", CLUSTER, "--secret", SECRET, "--workers", String.valueOf(workers),
         "--parent-pid", String.valueOf(ProcessHandle.current().pid())));
     if (!join.isEmpty() && !join.get(0).isEmpty()) {

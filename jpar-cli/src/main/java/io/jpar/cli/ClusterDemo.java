@@ -113,11 +113,8 @@ final class ClusterDemo {
   private CompletableFuture<String> start(int port, String cluster, String secret) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-    cmd.addAll(List.of("--add-modules", "java.se", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
-        "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-        "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-        "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED", "-XX:+UseSerialGC",
-        "-cp", System.getProperty("java.class.path"), ClusterMember.class.getName(), "--port", String.valueOf(port),
+    cmd.addAll(ClusterMember.jvmOptions());
+    cmd.addAll(List.of("-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), ClusterMember.class.getName(), "--port", String.valueOf(port),
         "--cluster-name", cluster, "--workers", "2", "--hang-timeout", "3",
         "--parent-pid", String.valueOf(ProcessHandle.current().pid())));
     List<String> others = ports.stream().filter(p -> p != port).map(p -> "127.0.0.1:" + p).toList();

@@ -56,7 +56,22 @@ public final class ClusterMember {
   /** Keeps Hazelcast's logger configured (a JUL logger held by no one may be collected, losing its level). */
   private static final Logger HAZELCAST_LOG = Logger.getLogger("com.hazelcast");
 
+  private static final List<String> JVM_OPTIONS = List.of("--add-modules", "java.se",
+      "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+      "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+      "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED");
+
   private ClusterMember() {}
+
+  /**
+   * The JVM options Hazelcast asks for on JDK 17 and later, for the command line of a member's JVM (and a
+   * pool's): without them it runs, with warnings and slower paths.
+   *
+   * @return the options, in order
+   */
+  public static List<String> jvmOptions() {
+    return JVM_OPTIONS;
+  }
 
   /**
    * Runs a member until the JVM is asked to stop.

@@ -17,4 +17,12 @@ final class ClusterTasks {
   static String tag20(Integer x) throws InterruptedException {
     return tagAfter(20, x);
   }
+
+  /** Kills the JVM it runs in for 3 (as a native crash would); squares anything else. */
+  static Integer haltOn3(Integer x) {
+    if (x == 3) {
+      Runtime.getRuntime().halt(137);
+    }
+    return x * x;
+  }
 }

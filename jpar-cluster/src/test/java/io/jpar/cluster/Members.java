@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Cluster members as separate JVMs on 127.0.0.1, started by a test and stopped by it: each one's class
@@ -22,11 +23,8 @@ import java.util.stream.Collectors;
  */
 final class Members implements AutoCloseable {
   static final String SECRET = "test-secret-" + ProcessHandle.current().pid();
-  static final List<String> JVM_FLAGS = List.of("--add-modules", "java.se",
-      "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-      "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-      "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED", "-Xmx256m", "-XX:+UseSerialGC",
-      "-XX:TieredStopAtLevel=1");
+  static final List<String> JVM_FLAGS = java.util.stream.Stream.concat(ClusterMember.jvmOptions().stream(),
+      Stream.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")).toList();
 
   final String clusterName;
   private final List<Member> members = Collections.synchronizedList(new ArrayList<>());
@@ -80,6 +78,11 @@ final class Members implements AutoCloseable {
 
   /** Starts {@code n} members that join each other, and waits until all are ready. */
   static Members start(String clusterName, int n) {
+    return start(clusterName, n, List.of());
+  }
+
+  /** As {@link #start(String, int)}, each member with {@code extra} arguments ({@code --isolated}, say). */
+  static Members start(String clusterName, int n, List<String> extra) {
     Members m = new Members(clusterName);
     try {
       List<Integer> ports = new ArrayList<>();
@@ -87,7 +90,7 @@ final class Members implements AutoCloseable {
         ports.add(freePort());
       }
       for (int port : ports) {
-        m.launch(port, ports.stream().filter(p -> p != port).map(p -> "127.0.0.1:" + p).toList(), List.of());
+        m.launch(port, ports.stream().filter(p -> p != port).map(p -> "127.0.0.1:" + p).toList(), extra);
       }
       m.awaitReady();
       return m;

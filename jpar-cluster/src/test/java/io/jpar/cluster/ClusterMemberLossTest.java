@@ -119,4 +119,19 @@ class ClusterMemberLossTest {
       Members.signal(victim, "CONT");
     }
   }
+
+  @Test
+  @Order(4)
+  void aPoolBuiltWhileAMemberHangsLeavesItBehindAndRunsOnTheOthers() {
+    List<Members.Member> live = members.list().stream().filter(m -> m.process.isAlive()).toList();
+    Members.Member hung = live.get(live.size() - 1);
+    Members.signal(hung, "STOP");
+    try (Pool pool = members.pool().build()) {
+      List<String> tags = pool.map(ClusterTasks::tag20, upTo(60));
+      assertEachInOrderOnce(tags, 60);
+      assertThat(tags).noneMatch(t -> t.endsWith("@" + hung.pid()));
+    } finally {
+      Members.signal(hung, "CONT");
+    }
+  }
 }

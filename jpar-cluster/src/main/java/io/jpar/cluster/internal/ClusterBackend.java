@@ -57,6 +57,7 @@ public final class ClusterBackend implements Backend<ClusterTask> {
   static final int MAX_LOST_RUNS = 3;
   private static final System.Logger LOG = System.getLogger("io.jpar.cluster");
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final String REFUSED = "refused the handshake";
   /**
    * Hazelcast's client logs a dozen INFO lines per connect and close; a pool is made often, so unless the
    * application configured this logger itself, only warnings are shown. Held here so the level sticks.
@@ -73,6 +74,7 @@ public final class ClusterBackend implements Backend<ClusterTask> {
   private final Secret secret;
   private final String clusterName;
   private final Duration connectTimeout;
+  private final Duration hangTimeout;
   private final long timeoutNanos;
   private final int fixedChunk;
   private final HazelcastInstance client;
@@ -87,7 +89,7 @@ public final class ClusterBackend implements Backend<ClusterTask> {
   private boolean stopping;
   private boolean terminated;
   private ScheduledFuture<?> noMembers;
-  private volatile int parallelism = 1;
+  private volatile int parallelism;
   private volatile ClusterTask lastTask;
 
   /** One greeted member and the chunks it has now. */
@@ -125,6 +127,7 @@ public final class ClusterBackend implements Backend<ClusterTask> {
     this.secret = secret;
     this.clusterName = clusterName;
     this.connectTimeout = connectTimeout;
+    this.hangTimeout = hangTimeout;
     this.timeoutNanos = context.taskTimeout().map(Duration::toNanos).orElse(0L);
     ClientConfig config = HazelcastConfigs.client(clusterName, context.poolName() + "-" + UUID.randomUUID(),
         members, connectTimeout, hangTimeout);
@@ -166,25 +169,40 @@ public final class ClusterBackend implements Backend<ClusterTask> {
         lost(event.getMember().getUuid(), "it left the cluster");
       }
     });
-    List<CompletableFuture<String>> greetings = new ArrayList<>();
+    Map<Member, CompletableFuture<String>> greetings = new LinkedHashMap<>();
     for (Member m : client.getCluster().getMembers()) {
-      greetings.add(greet(m));
+      greetings.put(m, greet(m));
     }
+    // A refusal (a wrong secret) fails the pool; a member that does not answer in time (hung, say) is
+    // left behind with a warning — its greeting may still come, and admit it then.
+    long deadline = System.nanoTime() + Math.max(5_000_000_000L, hangTimeout.toNanos());
     List<String> refusals = new ArrayList<>();
-    for (CompletableFuture<String> g : greetings) {
+    List<String> silent = new ArrayList<>();
+    for (Map.Entry<Member, CompletableFuture<String>> g : greetings.entrySet()) {
       try {
-        String refusal = g.get(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        String refusal = g.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         if (refusal != null) {
-          refusals.add(refusal);
+          (refusal.contains(REFUSED) ? refusals : silent).add(refusal);
         }
-      } catch (Exception e) {
-        refusals.add("a member did not answer the handshake: " + e);
+      } catch (java.util.concurrent.TimeoutException e) {
+        silent.add("member " + g.getKey().getAddress() + " did not answer the handshake within "
+            + Duration.ofNanos(Math.max(5_000_000_000L, hangTimeout.toNanos())).toSeconds() + " s");
+      } catch (java.util.concurrent.ExecutionException e) {
+        silent.add("member " + g.getKey().getAddress() + " could not be greeted: " + e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while greeting the members of cluster '" + clusterName + "'", e);
       }
     }
     if (!refusals.isEmpty()) {
       throw new IllegalStateException("cluster '" + clusterName + "' refused this pool: "
           + String.join("; ", refusals));
     }
+    if (parallelism == 0) {
+      throw new IllegalStateException("no member of cluster '" + clusterName + "' answered this pool's handshake: "
+          + String.join("; ", silent));
+    }
+    silent.forEach(why -> LOG.log(System.Logger.Level.WARNING, why + "; going on without it for now"));
   }
 
   /** Greets a member; completes with null when it joined this pool's members, else with why not. */
@@ -220,7 +238,7 @@ public final class ClusterBackend implements Backend<ClusterTask> {
         yield null;
       }
       case Reply.Hello h -> "member " + h.member() + " does not know the shared secret (its proof does not verify)";
-      case Reply.Refused r -> "member " + r.member() + " refused the handshake: " + r.reason()
+      case Reply.Refused r -> "member " + r.member() + " " + REFUSED + ": " + r.reason()
           + " (it logged the refusal); give the pool the secret the members were started with";
       default -> "member " + member.getAddress() + " answered the handshake with " + reply;
     };

@@ -81,8 +81,10 @@ public final class ClusterBench {
     }
     Member m = start(List.of(), 2);
     try (Pool cluster = pool(null);
+        Pool cluster512 = pool(512);
         Pool clusterOne = pool(1)) {
       report("cluster1_map_chunked_per_task_us", perTaskMicros(cluster, many), "us");
+      report("cluster1_map_chunk512_per_task_us", perTaskMicros(cluster512, many), "us");
       report("cluster1_map_chunk1_per_task_us", perTaskMicros(clusterOne, few), "us");
       report("cluster1_submit_roundtrip_us", submitMicros(cluster), "us");
     }

@@ -12,6 +12,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -194,6 +195,25 @@ public final class ClusterBench {
         // results from the others meanwhile
       }
       report("join_process_start_to_first_result_ms", (System.nanoTime() - t0) / 1e6, "ms");
+    }
+    // A hung member: SIGSTOP a third of the way, with a pool hang timeout of 5 s.
+    CountDownLatch third2 = new CountDownLatch(200);
+    try (Pool cluster = ClusterPool.connect(addresses()).clusterName(CLUSTER).secret(SECRET)
+        .hangTimeout(Duration.ofSeconds(5)).onProgress(p -> third2.countDown()).build()) {
+      long t0 = System.nanoTime();
+      CompletableFuture<List<String>> run = CompletableFuture.supplyAsync(() -> cluster.map(ClusterBench::sleepTag, inputs));
+      check(third2.await(60, TimeUnit.SECONDS));
+      Member victim = LIVE.stream().filter(m -> m.process.isAlive()).findFirst().orElseThrow();
+      long stoppedAt = System.nanoTime();
+      new ProcessBuilder("kill", "-STOP", String.valueOf(victim.process.pid())).start().waitFor();
+      List<String> out = run.get(120, TimeUnit.SECONDS);
+      long end = System.nanoTime();
+      for (int i = 0; i < out.size(); i++) {
+        check(out.get(i).startsWith(i + "@"));
+      }
+      report("sigstop_hang5s_batch_ms", (end - t0) / 1e6, "ms");
+      report("sigstop_hang5s_to_batch_done_ms", (end - stoppedAt) / 1e6, "ms");
+      new ProcessBuilder("kill", "-CONT", String.valueOf(victim.process.pid())).start().waitFor();
     }
     killAll();
   }

@@ -1,12 +1,11 @@
 package io.jpar;
 
 import io.jpar.spi.example.ExecutorBackend;
-import java.time.Duration;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
 /** The backends a behaviour spec runs against; each builds a pool of 2 workers with the given options. */
-enum Backends {
+enum Backends implements PoolMaker {
   THREADS(o -> o.apply(Pool.threads().workers(2)).build()),
   VIRTUAL_THREADS(o -> o.apply(Pool.virtualThreads().maxConcurrency(2)).build()),
   PROCESSES(o -> o.apply(Pool.processes().workers(2)).build()),
@@ -15,40 +14,15 @@ enum Backends {
   /** A backend built on the SPI alone, as a module outside the core would: see {@link ExecutorBackend}. */
   SPI_EXECUTOR(o -> o.apply(Pool.on(context -> new ExecutorBackend(2, context))).build());
 
-  /** Options a test may add; every backend builder accepts them. */
-  interface Options {
-    <B extends PoolBuilder<B>> B apply(B builder);
-
-    Options NONE =
-        new Options() {
-          @Override
-          public <B extends PoolBuilder<B>> B apply(B builder) {
-            return builder;
-          }
-        };
-  }
-
   private final Function<Options, Pool> factory;
 
   Backends(Function<Options, Pool> factory) {
     this.factory = factory;
   }
 
-  Pool pool() {
-    return factory.apply(Options.NONE);
-  }
-
-  Pool pool(Options options) {
+  @Override
+  public Pool pool(Options options) {
     return factory.apply(options);
-  }
-
-  Pool withTimeout(Duration timeout) {
-    return pool(new Options() {
-      @Override
-      public <B extends PoolBuilder<B>> B apply(B b) {
-        return b.taskTimeout(timeout);
-      }
-    });
   }
 
   static Stream<Backends> all() {

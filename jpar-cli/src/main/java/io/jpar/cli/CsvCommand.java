@@ -2,6 +2,7 @@ package io.jpar.cli;
 
 import io.jpar.Outcome;
 import io.jpar.Pool;
+import io.jpar.cluster.ClusterPool;
 import io.jpar.cli.csv.CsvJob;
 import io.jpar.cli.csv.FileProfile;
 import io.jpar.cli.csv.ProfileReport;
@@ -66,6 +67,11 @@ final class CsvCommand implements Callable<Integer> {
         "auto measures the work as it runs, chooses, and says what it chose on standard error."})
   BackendChoice backend;
 
+  @Option(names = "--cluster", paramLabel = "HOST:PORT,...",
+      description = {"Profile on the jpar cluster with members there (jpar worker), instead of this machine;",
+        "the shared secret is read from $JPAR_CLUSTER_SECRET, and the files must be at the same paths on every member."})
+  String cluster;
+
   @Option(names = {"-w", "--workers"}, description = "How many workers (default: the number of cores).")
   Integer workers;
 
@@ -118,6 +124,21 @@ final class CsvCommand implements Callable<Integer> {
     return new ReadOptions(charset.name(), d, missing);
   }
 
+  /** The pool to profile on; null (the reason printed) when the cluster cannot be reached or refuses us. */
+  private Pool pool(int n, TerminalProgress bar) {
+    if (cluster == null) {
+      return backend.pool(n, bar);
+    }
+    try {
+      return ClusterPool.connect(cluster).onProgress(bar).build();
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--cluster: " + e.getMessage());
+    } catch (IllegalStateException e) {
+      spec.commandLine().getErr().println("jpar csv: " + e.getMessage());
+      return null;
+    }
+  }
+
   @Override
   public Integer call() throws IOException {
     int n = workers == null ? Runtime.getRuntime().availableProcessors() : workers;
@@ -134,7 +155,10 @@ final class CsvCommand implements Callable<Integer> {
     }
     List<FileProfile> profiles;
     try (TerminalProgress bar = new TerminalProgress("csv", job.slices().size());
-        Pool pool = backend.pool(n, bar)) {
+        Pool pool = pool(n, bar)) {
+      if (pool == null) {
+        return 1;
+      }
       List<Outcome<FileProfile>> outcomes = pool.mapOutcomes(CsvJob::profile, job.slices());
       profiles = job.assemble(outcomes);
       if (backend.isAuto()) {

@@ -46,7 +46,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {"Measure computing and waiting work on each kind of machinery and say which fits.",
       "Self-contained: generates its data in a temporary folder and serves HTTP on 127.0.0.1."},
-    footer = {"", "Examples:", "  jpar demo", "  jpar demo --csv-mb 64 --fetches 5000"})
+    footer = {"", "Examples:", "  jpar demo", "  jpar demo --csv-mb 64 --fetches 5000", "  jpar demo --cluster"})
 final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -60,6 +60,9 @@ final class DemoCommand implements Callable<Integer> {
       description = "How long the local server takes to answer (default: ${DEFAULT-VALUE}).")
   Duration latency;
 
+  @Option(names = "--cluster", description = "Instead: three cluster members on this machine, a batch over them, one killed mid-run (under a minute).")
+  boolean cluster;
+
   private static final int SMALL_POOL = 32;
   private static final BackendChoice THREADS = BackendChoice.of(BackendKind.PLATFORM_THREADS);
   private static final BackendChoice VIRTUAL = BackendChoice.of(BackendKind.VIRTUAL_THREADS);
@@ -69,6 +72,9 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    if (cluster) {
+      return new ClusterDemo(out).run();
+    }
     int cores = Runtime.getRuntime().availableProcessors();
     out.printf("jpar demo on %d cores, Java %s%n", cores, Runtime.version());
     Path dir = Files.createTempDirectory("jpar-demo-");

@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
       "  jpar fetch -i urls.txt        fetch many URLs on virtual threads",
       "  jpar exec gzip -9 ::: *.log   run a command per input, GNU parallel style",
       "  jpar advise csv data/         measure which machinery fits, with a table and a verdict",
+      "  jpar worker --port 5701       run a cluster member (trusted networks only)",
       "  source <(jpar generate-completion)   tab completion in bash and zsh"})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -54,6 +55,7 @@ public final class Main implements Runnable {
     m.put("exec", () -> new ExecCommand());
     m.put("advise", () -> new AdviseCommand());
     m.put("demo", () -> new DemoCommand());
+    m.put("worker", () -> new WorkerCommand());
     m.put("help", () -> new CommandLine.HelpCommand());
     m.put("generate-completion", () -> new AutoComplete.GenerateCompletion());
     return m;

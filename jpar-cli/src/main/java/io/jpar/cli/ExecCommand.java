@@ -125,6 +125,12 @@ final class ExecCommand implements Callable<Integer> {
   @Option(names = {"--bar", "--eta"}, description = "A progress bar on standard error (on a terminal).")
   boolean bar;
 
+  @Option(names = "--cluster", paramLabel = "HOST:PORT,...",
+      description = {"Run the jobs on the members of a jpar cluster (jpar worker) instead of this machine; -j is still "
+          + "how many run at once in all.", "The shared secret is read from $JPAR_CLUSTER_SECRET; the commands and files "
+          + "they use must exist on the members; output comes back whole (no --line-buffer)."})
+  String cluster;
+
   @Override
   public Integer call() throws Exception {
     ExecRun.Settings run;
@@ -133,8 +139,31 @@ final class ExecCommand implements Callable<Integer> {
     } catch (IllegalArgumentException | java.io.IOException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    try (TerminalProgress progress = new TerminalProgress("exec", bar ? Math.max(0, run.jobCount()) : 0)) {
-      return new ExecRun(run, out, err).run(bar ? progress : null);
+    if (cluster != null && lineBuffer) {
+      throw new ParameterException(spec.commandLine(), "--line-buffer cannot be used with --cluster: a job's output "
+          + "comes back from its member whole, when the job ends");
+    }
+    try (TerminalProgress progress = new TerminalProgress("exec", bar ? Math.max(0, run.jobCount()) : 0);
+        io.jpar.Pool remote = clusterPool()) {
+      if (cluster != null && remote == null && !dryRun) {
+        return 1;
+      }
+      return new ExecRun(run, out, err, remote).run(bar ? progress : null);
+    }
+  }
+
+  /** The cluster pool for --cluster; null without it, or (the reason printed) when the cluster refuses us. */
+  private io.jpar.Pool clusterPool() {
+    if (cluster == null || dryRun) {
+      return null;
+    }
+    try {
+      return io.jpar.cluster.ClusterPool.connect(cluster).build();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--cluster: " + e.getMessage());
+    } catch (IllegalStateException e) {
+      err.println("jpar exec: " + e.getMessage());
+      return null;
     }
   }
 

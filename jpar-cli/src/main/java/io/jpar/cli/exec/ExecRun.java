@@ -61,11 +61,25 @@ public final class ExecRun {
   private volatile boolean stopStarting;
 
   public ExecRun(Settings settings, PrintStream out, PrintStream err) {
+    this(settings, out, err, null);
+  }
+
+  /**
+   * A run whose jobs run on the members of a cluster pool ({@code jpar exec --cluster}) rather than
+   * here; this JVM still reads the inputs, fills in the commands, prints, logs and decides.
+   *
+   * @param cluster the pool the jobs run on (the caller closes it), or null to run them here
+   */
+  public ExecRun(Settings settings, PrintStream out, PrintStream err, Pool cluster) {
+    if (cluster != null && settings.lineBuffer()) {
+      throw new IllegalArgumentException("--line-buffer cannot be used with --cluster: a job's output comes back"
+          + " from its member whole, when the job ends");
+    }
     this.s = settings;
     this.template = new Template(settings.command());
     this.out = out;
     this.err = err;
-    this.runner = new JobRunner(settings, template, out, err, () -> stopStarting);
+    this.runner = new JobRunner(settings, template, out, err, () -> stopStarting, cluster);
   }
 
   /** Runs everything; returns GNU parallel's exit status (failed jobs, at most 101; with --halt, the failing job's). */

@@ -27,7 +27,12 @@ final class JobRunner {
   /** Run times of the successful jobs so far, for --timeout N%; guarded by itself. */
   private final List<Long> runtimes = new ArrayList<>();
 
-  JobRunner(ExecRun.Settings settings, Template template, PrintStream out, PrintStream err, BooleanSupplier stopStarting) {
+  /** The cluster pool the jobs run on (--cluster), or null to run them here. */
+  private final io.jpar.Pool cluster;
+
+  JobRunner(ExecRun.Settings settings, Template template, PrintStream out, PrintStream err, BooleanSupplier stopStarting,
+      io.jpar.Pool cluster) {
+    this.cluster = cluster;
     this.s = settings;
     this.template = template;
     this.out = out;
@@ -71,6 +76,9 @@ final class JobRunner {
   }
 
   private JobResult attempt(long seq, List<String> inputs, int slot) throws IOException, InterruptedException {
+    if (cluster != null) {
+      return remoteAttempt(seq, inputs, slot);
+    }
     List<String> argv = template.argv(inputs, seq, slot, s.fill());
     String command = template.display(inputs, seq, slot, s.fill());
     double start = System.currentTimeMillis() / 1000.0;
@@ -128,6 +136,42 @@ final class JobRunner {
     String error = timedOut ? "timed out after " + limit.toMillis() + " ms; its processes were killed"
         : pumpError[0] != null ? pumpError[0] : pumpError[1];
     return new JobResult(seq, inputs, code, signal, false, stdout, stderr, error, start, runtime, command);
+  }
+
+  /**
+   * One attempt on a cluster member: the command line is filled in here, run there, and its output
+   * comes back whole (so --line-buffer is refused with --cluster). A member lost mid-job is the
+   * cluster pool's to handle (the job runs again elsewhere); cancelling the wait (--halt now) cancels the
+   * job there, which kills its processes.
+   */
+  private JobResult remoteAttempt(long seq, List<String> inputs, int slot) throws IOException, InterruptedException {
+    List<String> argv = template.argv(inputs, seq, slot, s.fill());
+    String command = template.display(inputs, seq, slot, s.fill());
+    Duration limit = limit();
+    double start = System.currentTimeMillis() / 1000.0;
+    var future = cluster.submit(RemoteCommand.RUN, new RemoteCommand(argv, limit == null ? 0 : Math.max(1, limit.toMillis())));
+    RemoteCommand.Outcome o;
+    try {
+      o = future.get();
+    } catch (InterruptedException e) {
+      future.cancel(true);
+      throw e;
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable why = e.getCause() instanceof io.jpar.TaskFailedException t && t.getCause() != null ? t.getCause() : e.getCause();
+      return new JobResult(seq, inputs, -1, 0, false, new Spool(), new Spool(), "on the cluster: " + why.getMessage(), start,
+          0, command);
+    }
+    Spool stdout = new Spool();
+    Spool stderr = new Spool();
+    stdout.write(o.out(), o.out().length);
+    stderr.write(o.err(), o.err().length);
+    if (o.exit() == 0 && o.error() == null) {
+      synchronized (runtimes) {
+        runtimes.add((long) (o.runtimeSeconds() * 1e9));
+      }
+    }
+    return new JobResult(seq, inputs, o.exit(), o.signal(), false, stdout, stderr, o.error(), o.startEpochSeconds(),
+        o.runtimeSeconds(), command);
   }
 
   /** This attempt's time limit: --timeout SECS, or N% of the median so far (none before three jobs are done). */

@@ -11,6 +11,7 @@ import io.jpar.internal.process.wire.Fatal;
 import io.jpar.spi.Backend;
 import io.jpar.spi.Job;
 import io.jpar.internal.process.wire.Frame;
+import io.jpar.internal.process.wire.Heartbeat;
 import io.jpar.internal.process.wire.Hello;
 import io.jpar.internal.process.wire.InitFailed;
 import io.jpar.internal.process.wire.Message;
@@ -178,11 +179,18 @@ public final class ProcessBackend implements Backend<TaskEntry> {
         w.fatalIndex = fatal.index();
         w.fatal = wire.decodeFailure(fatal.failure());
       }
-      case InitFailed i -> w.initFailure = wire.decodeFailure(i.failure());
+      case InitFailed i -> {
+        w.initHung = i.hung();
+        w.initFailure = wire.decodeFailure(i.failure());
+      }
+      case Heartbeat beat -> {
+        // Its time was noted as its bytes arrived (WorkerHandle.lastHeardNanos); nothing else to do.
+      }
     }
   }
 
   private void onHello(WorkerHandle w) {
+    w.answered = true;
     if (WorkerStartedEvent.enabled()) {
       WorkerStartedEvent e = new WorkerStartedEvent();
       e.pool = context.poolName();

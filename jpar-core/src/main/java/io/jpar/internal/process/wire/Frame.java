@@ -37,6 +37,7 @@ public record Frame(byte type, byte[] payload) {
   public static final byte RESULTS = 11;
   public static final byte INIT_FAILED = 12;
   public static final byte FATAL = 13;
+  public static final byte HEARTBEAT = 14;
 
   /** The name of a type constant, for messages: {@code "RESULTS"}, or {@code "unknown type 42"}. */
   public static String typeName(byte type) {
@@ -48,6 +49,7 @@ public record Frame(byte type, byte[] payload) {
       case RESULTS -> "RESULTS";
       case INIT_FAILED -> "INIT_FAILED";
       case FATAL -> "FATAL";
+      case HEARTBEAT -> "HEARTBEAT";
       default -> "unknown type " + type;
     };
   }

@@ -27,11 +27,22 @@ class MessageRoundTripTest {
   @Test
   void configRoundTrips() throws IOException {
     byte[] initializer = {1, 2, 3, (byte) 0xA7, -1};
-    assertToWorker(new Config(1, JavaSerializationCodec.class.getName(), "", false, new byte[0]));
-    assertToWorker(new Config(Integer.MAX_VALUE, "com.example.Codec", "com.example.**;org.*", true, initializer));
-    assertToWorker(new Config(Integer.MIN_VALUE, UNICODE, UNICODE, true, initializer));
+    assertToWorker(new Config(1, JavaSerializationCodec.class.getName(), "", false, 0, 0, new byte[0]));
+    assertToWorker(new Config(Integer.MAX_VALUE, "com.example.Codec", "com.example.**;org.*", true, 500, 60_000,
+        initializer));
+    assertToWorker(new Config(Integer.MIN_VALUE, UNICODE, UNICODE, true, Integer.MAX_VALUE, Integer.MAX_VALUE, initializer));
     // Longer than writeUTF's 64 KB: the strings' lengths are u32.
-    assertToWorker(new Config(7, "", "x.".repeat(40_000), false, new byte[100_000]));
+    assertToWorker(new Config(7, "", "x.".repeat(40_000), false, 1, 1, new byte[100_000]));
+  }
+
+  @Test
+  void aConfigWithANegativeLimitIsRefusedNamingTheField() throws IOException {
+    byte[] payload = frameOf(new Config(1, "c", "", false, 500, 0, new byte[0])).payload();
+    // workerId, codec class "c", allow patterns "", flush: the heartbeat field starts after them
+    int at = 4 + 4 + 1 + 4 + 1;
+    payload[at] = (byte) 0x80;
+    assertThatThrownBy(() -> Config.decode(payload))
+        .isInstanceOf(Frame.ProtocolException.class).hasMessageContaining("heartbeat millis");
   }
 
   @Test
@@ -68,8 +79,17 @@ class MessageRoundTripTest {
 
   @Test
   void initFailedRoundTrips() throws IOException {
-    assertToParent(new InitFailed(new byte[0]));
-    assertToParent(new InitFailed(Values.encodeOne(RemoteFailure.of(new Error(UNICODE), null), CODEC)));
+    assertToParent(new InitFailed(false, new byte[0]));
+    assertToParent(new InitFailed(false, Values.encodeOne(RemoteFailure.of(new Error(UNICODE), null), CODEC)));
+    assertToParent(new InitFailed(true, Values.encodeOne(RemoteFailure.of(new Error(UNICODE), null), CODEC)));
+  }
+
+  @Test
+  void heartbeatRoundTripsEmpty() throws IOException {
+    assertToParent(new Heartbeat());
+    assertThat(frameOf(new Heartbeat()).payload()).isEmpty();
+    assertThatThrownBy(() -> Heartbeat.decode(new byte[1]))
+        .isInstanceOf(Frame.ProtocolException.class).hasMessageContaining("HEARTBEAT");
   }
 
   @Test
@@ -81,7 +101,7 @@ class MessageRoundTripTest {
 
   @Test
   void eachSideRejectsTheOtherSidesMessages() throws IOException {
-    Frame config = frameOf(new Config(1, "c", "", false, new byte[0]));
+    Frame config = frameOf(new Config(1, "c", "", false, 0, 0, new byte[0]));
     Frame hello = frameOf(new Hello(1));
     assertThatThrownBy(() -> Message.ToParent.decode(config))
         .isInstanceOf(Frame.ProtocolException.class).hasMessageContaining("CONFIG");

@@ -275,8 +275,9 @@ class WireFuzzTest {
   Arbitrary<Message> messages() {
     Arbitrary<byte[]> blobs = Arbitraries.bytes().array(byte[].class).ofMaxSize(40);
     Arbitrary<EncodedValues> blocks = valueArrays().map(WireFuzzTest::encode);
-    Arbitrary<Config> configs = Combinators.combine(
-            Arbitraries.integers(), wellFormedStrings(), wellFormedStrings(), Arbitraries.of(true, false), blobs)
+    Arbitrary<Integer> limits = Arbitraries.integers().greaterOrEqual(0);
+    Arbitrary<Config> configs = Combinators.combine(Arbitraries.integers(), wellFormedStrings(), wellFormedStrings(),
+            Arbitraries.of(true, false), limits, limits, blobs)
         .as(Config::new);
     Arbitrary<RunBatch> batches = Combinators.combine(Arbitraries.longs(), Arbitraries.integers(), blobs, blocks)
         .as(RunBatch::new);
@@ -286,7 +287,8 @@ class WireFuzzTest {
     Arbitrary<Fatal> fatals = Combinators.combine(Arbitraries.longs(), Arbitraries.integers().greaterOrEqual(0), blobs)
         .as(Fatal::new);
     return Arbitraries.oneOf(configs, batches, Arbitraries.just(new Shutdown()), Arbitraries.longs().map(Hello::new),
-        results, blobs.map(InitFailed::new), fatals);
+        results, Combinators.combine(Arbitraries.of(true, false), blobs).as(InitFailed::new), fatals,
+        Arbitraries.just(new Heartbeat()));
   }
 
   @Provide
@@ -305,7 +307,7 @@ class WireFuzzTest {
   @Provide
   Arbitrary<Byte> types() {
     return Arbitraries.oneOf(Arbitraries.of(Frame.CONFIG, Frame.BATCH, Frame.SHUTDOWN, Frame.HELLO, Frame.RESULTS,
-        Frame.INIT_FAILED, Frame.FATAL), Arbitraries.bytes());
+        Frame.INIT_FAILED, Frame.FATAL, Frame.HEARTBEAT), Arbitraries.bytes());
   }
 
   @Provide

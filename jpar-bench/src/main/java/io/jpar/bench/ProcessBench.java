@@ -62,6 +62,9 @@ public final class ProcessBench {
         }), "us");
       }
     }
+    if (only.equals("all") || only.equals("big")) {
+      bigValues();
+    }
     if (only.equals("all") || only.equals("speedup")) {
       double one = median(3, () -> cpuBatchSeconds(1));
       double two = median(3, () -> cpuBatchSeconds(2));
@@ -157,6 +160,52 @@ public final class ProcessBench {
       p.destroy();
       p.waitFor();
     }
+  }
+
+  static final Task<byte[], Integer> LENGTH = b -> b.length;
+  static final Task<Integer, byte[]> FIFTY_MB = x -> new byte[50 << 20];
+  static final Task<Integer, Long> PEAK_RSS_KB = x -> peakRssKb(ProcessHandle.current().pid());
+
+  /**
+   * Issue 16's figures: four 100 MB {@code byte[]} inputs through a 2-worker pool ({@code b ->
+   * b.length}) and two 50 MB results back, in MB/s (median of 3 after one warm-up), then the peak RSS
+   * (VmHWM) of this JVM and of the workers that carried them.
+   */
+  static void bigValues() throws Exception {
+    byte[] big = new byte[100 << 20];
+    Arrays.fill(big, (byte) 7);
+    List<byte[]> four = List.of(big, big, big, big);
+    try (Pool pool = Pool.processes().workers(2).build()) {
+      report("big_in_4x100MB_MBps", median(3, () -> {
+        long t0 = System.nanoTime();
+        List<Integer> out = pool.map(LENGTH, four);
+        check(out.equals(List.of(big.length, big.length, big.length, big.length)));
+        return 400.0 / ((System.nanoTime() - t0) / 1e9);
+      }), "MB/s");
+      report("big_out_2x50MB_MBps", median(3, () -> {
+        long t0 = System.nanoTime();
+        List<byte[]> out = pool.map(FIFTY_MB, List.of(1, 2));
+        check(out.get(1).length == 50 << 20);
+        return 100.0 / ((System.nanoTime() - t0) / 1e9);
+      }), "MB/s");
+      long worker = pool.map(PEAK_RSS_KB, List.of(1, 2, 3, 4)).stream().mapToLong(Long::longValue).max().orElse(0);
+      report("big_parent_peak_rss_MB", peakRssKb(ProcessHandle.current().pid()) / 1024.0, "MB");
+      report("big_worker_peak_rss_MB", worker / 1024.0, "MB");
+    }
+  }
+
+  /** VmHWM of a process: its resident set's high-water mark. */
+  static long peakRssKb(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return -1;
   }
 
   static double startupMillis() {

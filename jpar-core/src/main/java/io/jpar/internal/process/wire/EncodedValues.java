@@ -42,8 +42,15 @@ public final class EncodedValues {
     return length;
   }
 
+  /**
+   * Writes the block in slices of {@link Frame#IO_SLICE}: a pipe's {@code FileOutputStream} copies what
+   * one call writes into a native buffer of that size first, so one call for 100 MB would allocate
+   * 100 MB outside the heap (and fault it in) before writing a byte.
+   */
   public void writeTo(DataOutputStream out) throws IOException {
-    out.write(bytes, offset, length);
+    for (int at = offset, end = offset + length; at < end; at += Frame.IO_SLICE) {
+      out.write(bytes, at, Math.min(Frame.IO_SLICE, end - at));
+    }
   }
 
   /** The block as an array of its exact size: the underlying array when it is exactly that, else a copy. */

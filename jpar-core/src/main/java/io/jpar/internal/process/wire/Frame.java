@@ -4,7 +4,9 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The envelope of every message on a worker's stdin or stdout: {@code [u8 magic][u8 type][u32
@@ -21,12 +23,19 @@ public record Frame(byte type, byte[] payload) {
   public static final int MAX_LENGTH = 1 << 30;
   public static final int HEADER_LENGTH = 1 + 1 + 4;
   /**
-   * Payloads up to this size are read into an array of their announced size. Beyond it the array
-   * grows eightfold as the bytes arrive, so that a torn length field costs at most eight times what
-   * was sent, not what it claims, and a real payload of many megabytes is copied about once more.
+   * Payloads up to this size are read into an array of their announced size. Beyond it the bytes are
+   * read into slices of this size as they arrive, and the payload's array is allocated once they all
+   * have: a torn length field costs at most what was really sent, never what it claims, and a real
+   * payload of a hundred megabytes is copied once more, not through a chain of growing arrays (each
+   * copied, each garbage for the worker's small heap).
    */
   private static final int TRUSTED_LENGTH = 1 << 20;
-  private static final int GROWTH = 8;
+  /**
+   * Large payloads are written and read this many bytes per call: a pipe's file streams copy each
+   * call's bytes through a native buffer of the call's size, allocated per call (a pipe holds 64 KB
+   * anyway).
+   */
+  static final int IO_SLICE = 1 << 16;
 
   // Parent -> worker
   public static final byte CONFIG = 1;
@@ -92,19 +101,35 @@ public record Frame(byte type, byte[] payload) {
   }
 
   private static byte[] readPayload(DataInputStream in, int length) throws IOException {
-    byte[] b = new byte[Math.min(length, TRUSTED_LENGTH)];
-    int n = 0;
-    while (n < length) {
-      if (n == b.length) {
-        b = Arrays.copyOf(b, (int) Math.min(length, (long) GROWTH * b.length));
-      }
-      int r = in.read(b, n, b.length - n);
+    if (length <= TRUSTED_LENGTH) {
+      byte[] b = new byte[length];
+      readInto(in, b, 0, length, 0, length);
+      return b;
+    }
+    List<byte[]> slices = new ArrayList<>();
+    for (int n = 0; n < length; n += TRUSTED_LENGTH) {
+      byte[] slice = new byte[Math.min(TRUSTED_LENGTH, length - n)];
+      readInto(in, slice, 0, slice.length, n, length);
+      slices.add(slice);
+    }
+    byte[] b = new byte[length];
+    int at = 0;
+    for (byte[] slice : slices) {
+      System.arraycopy(slice, 0, b, at, slice.length);
+      at += slice.length;
+    }
+    return b;
+  }
+
+  /** Fills {@code b[from, to)}; {@code done} of the frame's {@code length} bytes came before, for the message. */
+  private static void readInto(DataInputStream in, byte[] b, int from, int to, int done, int length) throws IOException {
+    for (int n = from; n < to; ) {
+      int r = in.read(b, n, Math.min(IO_SLICE, to - n));
       if (r < 0) {
-        throw new EOFException("the stream ended inside a frame: " + n + " of " + length + " payload bytes");
+        throw new EOFException("the stream ended inside a frame: " + (done + n - from) + " of " + length + " payload bytes");
       }
       n += r;
     }
-    return b;
   }
 
   @Override

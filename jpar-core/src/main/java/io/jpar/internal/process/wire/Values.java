@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Encodes an array of values (a chunk's inputs or results) as one block. Arrays of one simple JDK type
@@ -22,7 +23,17 @@ import java.nio.charset.StandardCharsets;
  *   DOUBLES  count x f64
  *   STRINGS  count x ([u32 n][n bytes of UTF-8])
  *   CODEC    [u32 n][n bytes: the codec's encoding of an Object[count]]
+ *   BYTES    count x ([u32 n][n bytes])                      byte[]
+ *   ARRAYS   [u8 kind] count x ([u32 n][n elements])         int[] long[] double[] float[] short[] char[] boolean[]
+ *   BUFFERS  count x ([u8 direct][u32 n][n bytes])           ByteBuffer: its remaining bytes
  * </pre>
+ *
+ * <p>Big values take the raw paths: a {@code byte[]} is copied once into the block and once out of it,
+ * with no object stream between (which costs per block of 1 KB and grows its buffer by copying); the
+ * elements of a primitive array go in one bulk copy each way, big-endian like every other number here
+ * (booleans as 0 or 1). A {@link ByteBuffer} arrives as a buffer of the same kind (heap or direct)
+ * holding the bytes between the sender's position and limit, at position 0; the sender's position is
+ * not moved.
  *
  * The block is exactly that long: it is the tail of the messages that carry one, with nothing after it.
  * Strings travel as UTF-8, so an unpaired surrogate arrives as {@code ?}, as {@link String#getBytes}
@@ -34,6 +45,9 @@ public final class Values {
   private static final byte LONGS = 2;
   private static final byte DOUBLES = 3;
   private static final byte STRINGS = 4;
+  private static final byte BYTES = 5;
+  static final byte ARRAYS = 6;
+  private static final byte BUFFERS = 7;
   private static final int HEADER = 1 + 4;
   private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
   /** Ints are encoded and decoded this many at a time (see putInts). */
@@ -80,6 +94,23 @@ public final class Values {
         }
         yield block(b, n);
       }
+      case BYTES -> {
+        ByteBuffer b = header(tag, n, bodyLength(values, 4, 1));
+        for (Object v : values) {
+          byte[] a = (byte[]) v;
+          b.putInt(a.length).put(a);
+        }
+        yield block(b, n);
+      }
+      case BUFFERS -> {
+        ByteBuffer b = header(tag, n, bodyLength(values, 5, 1));
+        for (Object v : values) {
+          ByteBuffer src = ((ByteBuffer) v).duplicate();
+          b.put((byte) (src.isDirect() ? 1 : 0)).putInt(src.remaining()).put(src);
+        }
+        yield block(b, n);
+      }
+      case ARRAYS -> PrimitiveArrays.encode(values);
       default -> {
         CodecBuffer buf = new CodecBuffer();
         codec.encode(values, buf);
@@ -88,8 +119,17 @@ public final class Values {
     };
   }
 
+  /** The body of a block of {@code byte[]} or buffers: per value, {@code fixed} bytes and its length. */
+  private static long bodyLength(Object[] values, int fixed, int unit) {
+    long size = 0;
+    for (Object v : values) {
+      size += fixed + (long) unit * (v instanceof ByteBuffer bb ? bb.remaining() : ((byte[]) v).length);
+    }
+    return size;
+  }
+
   /** A compact block of exactly its size, header written; it must fit one array. */
-  private static ByteBuffer header(byte tag, int n, long bodyLength) throws IOException {
+  static ByteBuffer header(byte tag, int n, long bodyLength) throws IOException {
     long length = HEADER + bodyLength;
     if (length > MAX_ARRAY) {
       throw new IOException("a chunk of " + n + " values takes " + length + " bytes, more than one array holds;"
@@ -98,7 +138,7 @@ public final class Values {
     return ByteBuffer.allocate((int) length).put(tag).putInt(n);
   }
 
-  private static EncodedValues block(ByteBuffer filled, int n) {
+  static EncodedValues block(ByteBuffer filled, int n) {
     return new EncodedValues(filled.array(), 0, filled.position(), n);
   }
 
@@ -152,6 +192,20 @@ public final class Values {
         n = r.index("count");
         r.skip(r.count("codec length", 1), "codec bytes");
       }
+      case BYTES -> {
+        n = r.count("count", 4);
+        for (int i = 0; i < n; i++) {
+          r.skip(r.count("byte[] length", 1), "byte[]");
+        }
+      }
+      case BUFFERS -> {
+        n = r.count("count", 5);
+        for (int i = 0; i < n; i++) {
+          r.bool("direct");
+          r.skip(r.count("buffer length", 1), "buffer");
+        }
+      }
+      case ARRAYS -> n = PrimitiveArrays.parse(r);
       default -> throw r.error("unknown value tag " + tag);
     }
     r.end();
@@ -199,6 +253,25 @@ public final class Values {
           at += 4 + len;
         }
       }
+      case BYTES -> {
+        values = new Object[n];
+        for (int i = 0; i < n; i++) {
+          int len = ByteBuffer.wrap(b).getInt(at);
+          values[i] = Arrays.copyOfRange(b, at + 4, at + 4 + len);
+          at += 4 + len;
+        }
+      }
+      case BUFFERS -> {
+        values = new Object[n];
+        for (int i = 0; i < n; i++) {
+          boolean direct = b[at] != 0;
+          int len = ByteBuffer.wrap(b).getInt(at + 1);
+          ByteBuffer v = direct ? ByteBuffer.allocateDirect(len) : ByteBuffer.allocate(len);
+          values[i] = v.put(b, at + 5, len).flip();
+          at += 5 + len;
+        }
+      }
+      case ARRAYS -> values = PrimitiveArrays.read(b, block.offset() + HEADER, n);
       default -> {
         Object decoded;
         try {
@@ -252,18 +325,22 @@ public final class Values {
     if (values[0] == null) {
       return CODEC;
     }
-    Class<?> c = values[0].getClass();
+    Class<?> c = values[0] instanceof ByteBuffer ? ByteBuffer.class : values[0].getClass();
     byte tag =
         c == Integer.class ? INTS
             : c == Long.class ? LONGS
             : c == Double.class ? DOUBLES
             : c == String.class ? STRINGS
+            : c == byte[].class ? BYTES
+            : c == ByteBuffer.class ? BUFFERS
+            : PrimitiveArrays.kindOf(c) >= 0 ? ARRAYS
             : CODEC;
     if (tag == CODEC) {
       return CODEC;
     }
     for (Object v : values) {
-      if (v == null || v.getClass() != c) {
+      // A buffer of any class (heap, direct, read-only) goes as its bytes; everything else as its exact class.
+      if (v == null || (tag == BUFFERS ? !(v instanceof ByteBuffer) : v.getClass() != c)) {
         return CODEC;
       }
     }

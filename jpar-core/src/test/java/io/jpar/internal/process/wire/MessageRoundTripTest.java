@@ -9,6 +9,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -118,6 +119,60 @@ class MessageRoundTripTest {
     assertValues(Long.MIN_VALUE, 0L, Long.MAX_VALUE);
     assertValues(Double.NaN, -0.0, 0.0, Double.NEGATIVE_INFINITY, Double.MIN_VALUE, Double.MAX_VALUE);
     assertValues("", UNICODE, "x".repeat(70_000));
+  }
+
+  @Test
+  void bigValuesRoundTripRawWithTheirEdges() throws Exception {
+    assertValues(new byte[0], new byte[] {-128, 0, 127}, new byte[70_000]);
+    assertValues(new int[] {Integer.MIN_VALUE, -1, 0, Integer.MAX_VALUE}, new int[0]);
+    assertValues(new long[] {Long.MIN_VALUE, Long.MAX_VALUE}, new long[3]);
+    assertValues(new double[] {Double.NaN, -0.0, Double.MAX_VALUE, Double.NEGATIVE_INFINITY});
+    assertValues(new float[] {Float.NaN, -0.0f, Float.MIN_VALUE}, new float[1]);
+    assertValues(new short[] {Short.MIN_VALUE, 1, Short.MAX_VALUE});
+    assertValues(new char[] {'a', '\u0000', '\uffff', '\ud800'}, new char[0]);
+    assertValues(new boolean[] {true, false, true}, new boolean[0]);
+    assertValues(ByteBuffer.wrap(new byte[] {1, 2, 3}), ByteBuffer.allocate(0));
+  }
+
+  @Test
+  void rawValuesCostTheirBytesAndAFewMore() throws IOException {
+    assertThat(encode((Object) new byte[1000]).length()).isEqualTo(1 + 4 + 4 + 1000);
+    assertThat(encode(new long[100], new long[1]).length()).isEqualTo(1 + 4 + 1 + 2 * 4 + 8 * 101);
+    assertThat(encode((Object) ByteBuffer.allocateDirect(10)).length()).isEqualTo(1 + 4 + 1 + 4 + 10);
+  }
+
+  @Test
+  void aBufferArrivesAsItsRemainingBytesOfTheSameKindAndTheSendersPositionStays() throws Exception {
+    ByteBuffer direct = ByteBuffer.allocateDirect(8).put(new byte[] {9, 8, 7, 6, 5, 4, 3, 2});
+    direct.position(2).limit(5);
+    ByteBuffer heap = ByteBuffer.wrap(new byte[] {1, 2, 3, 4}, 1, 2).asReadOnlyBuffer();
+    Object[] out = Values.read(Values.parse(encode(direct, heap).toByteArray()), CODEC);
+    ByteBuffer d = (ByteBuffer) out[0];
+    ByteBuffer h = (ByteBuffer) out[1];
+    assertThat(d.isDirect()).isTrue();
+    assertThat(d.position()).isZero();
+    assertThat(d.remaining()).isEqualTo(3);
+    assertThat(d.get(0)).isEqualTo((byte) 7);
+    assertThat(h.isDirect()).isFalse();
+    assertThat(h.remaining()).isEqualTo(2);
+    assertThat(h.get(0)).isEqualTo((byte) 2);
+    assertThat(direct.position()).isEqualTo(2);
+  }
+
+  @Test
+  void mixedArraysTakeTheCodecAndStillRoundTrip() throws Exception {
+    assertValues(new byte[] {1}, new int[] {2});
+    assertValues(new byte[] {1}, null);
+  }
+
+  @Test
+  void aFrameOfAHundredMegabyteArrayIsReadWhole() throws IOException {
+    byte[] big = new byte[100 << 20];
+    big[big.length - 1] = 42;
+    RunBatch batch = new RunBatch(1, 2, new byte[0], encode((Object) big));
+    RunBatch back = (RunBatch) Message.ToWorker.decode(frameOf(batch));
+    assertThat(back.inputs().count()).isEqualTo(1);
+    assertThat(back.inputs().length()).isEqualTo(batch.inputs().length());
   }
 
   @Test

@@ -301,6 +301,12 @@ class WireFuzzTest {
         Arbitraries.longs().list().ofMaxSize(10).map(List::toArray),
         Arbitraries.doubles().list().ofMaxSize(10).map(List::toArray),
         Arbitraries.strings().ofMaxLength(12).list().ofMaxSize(10).map(List::toArray),
+        Arbitraries.bytes().array(byte[].class).ofMaxSize(20).list().ofMaxSize(4).map(List::toArray),
+        Arbitraries.integers().array(int[].class).ofMaxSize(10).list().ofMaxSize(4).map(List::toArray),
+        Arbitraries.doubles().array(double[].class).ofMaxSize(6).list().ofMaxSize(4).map(List::toArray),
+        Arbitraries.of(true, false).array(boolean[].class).ofMaxSize(6).list().ofMaxSize(4).map(List::toArray),
+        Arbitraries.bytes().array(byte[].class).ofMaxSize(12).map(b -> (Object) ByteBuffer.wrap(b)).list().ofMaxSize(4)
+            .map(List::toArray),
         mixed.list().ofMaxSize(6).map(List::toArray));
   }
 
@@ -312,7 +318,7 @@ class WireFuzzTest {
 
   @Provide
   Arbitrary<Byte> tags() {
-    return Arbitraries.oneOf(Arbitraries.bytes().between((byte) 0, (byte) 4), Arbitraries.bytes());
+    return Arbitraries.oneOf(Arbitraries.bytes().between((byte) 0, (byte) 7), Arbitraries.bytes());
   }
 
   @Provide

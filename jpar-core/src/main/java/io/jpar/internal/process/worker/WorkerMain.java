@@ -13,6 +13,7 @@ import io.jpar.internal.process.wire.Message;
 import io.jpar.internal.process.wire.RemoteFailure;
 import io.jpar.internal.process.wire.Results;
 import io.jpar.internal.process.wire.RunBatch;
+import io.jpar.internal.process.wire.SharedFiles;
 import io.jpar.internal.process.wire.Shutdown;
 import io.jpar.internal.process.wire.Values;
 import io.jpar.spi.Codec;
@@ -90,6 +91,7 @@ public final class WorkerMain {
     if (parentPid < 0) {
       return;
     }
+    parentTag = SharedFiles.ownerTag(ProcessHandle.current().parent().orElseThrow());
     Thread watchdog = new Thread(() -> {
       while (true) {
         try {
@@ -99,7 +101,7 @@ public final class WorkerMain {
         }
         long now = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
         if (now != parentPid) {
-          Runtime.getRuntime().halt(EXIT_PARENT_GONE);
+          parentGone();
         }
       }
     }, "jpar-worker-watchdog");
@@ -112,11 +114,27 @@ public final class WorkerMain {
     try {
       return Message.ToWorker.decode(Frame.readFrom(in));
     } catch (EOFException e) {
-      Runtime.getRuntime().halt(EXIT_PARENT_GONE);
+      parentGone();
     } catch (IOException e) {
       protocolError("cannot read from the parent: " + e);
     }
     throw new AssertionError("halted");
+  }
+
+  /** Whose shared files to delete should the parent die: its pid and start time, or null if unknown. */
+  private static volatile String parentTag;
+
+  /**
+   * The parent died without closing the pool (killed, or it crashed): delete the shared files it can
+   * no longer delete itself (the sibling workers may race to do the same; deleting twice is harmless),
+   * then halt.
+   */
+  private static void parentGone() {
+    String tag = parentTag;
+    if (tag != null) {
+      SharedFiles.deleteOwnedBy(tag);
+    }
+    Runtime.getRuntime().halt(EXIT_PARENT_GONE);
   }
 
   private static void protocolError(String problem) {

@@ -1,6 +1,7 @@
 package io.jpar.bench;
 
 import io.jpar.Pool;
+import io.jpar.SharedBytes;
 import io.jpar.Task;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -168,7 +169,8 @@ public final class ProcessBench {
 
   /**
    * Issue 16's figures: four 100 MB {@code byte[]} inputs through a 2-worker pool ({@code b ->
-   * b.length}) and two 50 MB results back, in MB/s (median of 3 after one warm-up), then the peak RSS
+   * b.length}) and two 50 MB results back, in MB/s (median of 3 after one warm-up), the four as one
+   * {@code SharedBytes} (its write included), then the peak RSS
    * (VmHWM) of this JVM and of the workers that carried them.
    */
   static void bigValues() throws Exception {
@@ -187,6 +189,15 @@ public final class ProcessBench {
         List<byte[]> out = pool.map(FIFTY_MB, List.of(1, 2));
         check(out.get(1).length == 50 << 20);
         return 100.0 / ((System.nanoTime() - t0) / 1e9);
+      }), "MB/s");
+      // The same four inputs as one SharedBytes: one write to /dev/shm (timed), then each task maps it.
+      report("big_in_shared_4x100MB_MBps", median(3, () -> {
+        long t0 = System.nanoTime();
+        try (SharedBytes shared = SharedBytes.copyOf(big)) {
+          Task<Integer, Integer> length = i -> shared.buffer().remaining();
+          check(pool.map(length, List.of(1, 2, 3, 4)).equals(List.of(big.length, big.length, big.length, big.length)));
+        }
+        return 400.0 / ((System.nanoTime() - t0) / 1e9);
       }), "MB/s");
       long worker = pool.map(PEAK_RSS_KB, List.of(1, 2, 3, 4)).stream().mapToLong(Long::longValue).max().orElse(0);
       report("big_parent_peak_rss_MB", peakRssKb(ProcessHandle.current().pid()) / 1024.0, "MB");

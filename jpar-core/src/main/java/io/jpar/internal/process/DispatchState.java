@@ -2,6 +2,7 @@ package io.jpar.internal.process;
 
 import io.jpar.JparException;
 import io.jpar.internal.GuardedBy;
+import io.jpar.internal.process.wire.EncodedValues;
 import io.jpar.spi.Job;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -51,7 +52,7 @@ final class DispatchState {
   private final int maxTasksPerWorker;
   private final Wire wire;
   /** The inputs of an empty batch. */
-  private final byte[] noInputs;
+  private final EncodedValues noInputs;
   /** What the cancel of a job of a batch does; set on every job of every batch queued. */
   private final Consumer<Batch> cancelHook;
 

@@ -7,6 +7,7 @@ import io.jpar.internal.PoolContext;
 import io.jpar.internal.jfr.WorkerDiedEvent;
 import io.jpar.internal.jfr.WorkerRetiredEvent;
 import io.jpar.internal.jfr.WorkerStartedEvent;
+import io.jpar.internal.process.wire.EncodedValues;
 import io.jpar.internal.process.wire.Fatal;
 import io.jpar.spi.Backend;
 import io.jpar.spi.Job;
@@ -108,7 +109,7 @@ public final class ProcessBackend implements Backend<TaskEntry> {
   @Override
   public void dispatch(TaskEntry task, List<? extends Job> jobs) {
     List<Job> sendable = new ArrayList<>(jobs);
-    byte[] encoded;
+    EncodedValues encoded;
     try {
       encoded = wire.encodeInputs(sendable);
     } catch (IOException | RuntimeException e) {

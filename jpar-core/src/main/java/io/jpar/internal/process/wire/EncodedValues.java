@@ -1,7 +1,9 @@
 package io.jpar.internal.process.wire;
 
+import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 
 /**
@@ -14,6 +16,11 @@ import java.util.Arrays;
  * always has a known tag and a count that its bytes back up, except for a codec block, whose count
  * is what the sender claims (the codec's bytes say nothing about it until decoded).
  *
+ * <p>A block of {@code byte[]} values on its way out is not copied at all: it keeps the arrays and
+ * writes them straight to the stream when it is sent ({@link #ofByteArrays}), so a 100 MB input costs
+ * no second 100 MB in the sender's heap. Their contents are read when the block is written: whoever
+ * hands them over must not change them until the batch or result has gone.
+ *
  * <p>Immutable, so any thread may use it.
  */
 public final class EncodedValues {
@@ -21,12 +28,28 @@ public final class EncodedValues {
   private final int offset;
   private final int length;
   private final int count;
+  /** For a block of byte arrays written from the arrays themselves: them, with {@code bytes} null. */
+  private final byte[][] arrays;
 
   EncodedValues(byte[] bytes, int offset, int length, int count) {
     this.bytes = bytes;
     this.offset = offset;
     this.length = length;
     this.count = count;
+    this.arrays = null;
+  }
+
+  private EncodedValues(byte[][] arrays, int length) {
+    this.bytes = null;
+    this.offset = 0;
+    this.length = length;
+    this.count = arrays.length;
+    this.arrays = arrays;
+  }
+
+  /** A {@code BYTES} block of these arrays, written from them when sent; its size must fit a frame. */
+  static EncodedValues ofByteArrays(byte[][] arrays, int length) {
+    return new EncodedValues(arrays, length);
   }
 
   /**
@@ -48,14 +71,41 @@ public final class EncodedValues {
    * 100 MB outside the heap (and fault it in) before writing a byte.
    */
   public void writeTo(DataOutputStream out) throws IOException {
+    if (arrays == null) {
+      writeSlices(out, bytes, offset, length);
+      return;
+    }
+    out.writeByte(Values.BYTES);
+    out.writeInt(count);
+    for (byte[] a : arrays) {
+      out.writeInt(a.length);
+      writeSlices(out, a, 0, a.length);
+    }
+  }
+
+  private static void writeSlices(DataOutputStream out, byte[] b, int offset, int length) throws IOException {
     for (int at = offset, end = offset + length; at < end; at += Frame.IO_SLICE) {
-      out.write(bytes, at, Math.min(Frame.IO_SLICE, end - at));
+      out.write(b, at, Math.min(Frame.IO_SLICE, end - at));
     }
   }
 
   /** The block as an array of its exact size: the underlying array when it is exactly that, else a copy. */
   public byte[] toByteArray() {
+    if (arrays != null) {
+      ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream(length);
+      try {
+        writeTo(new DataOutputStream(buf));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e); // an in-memory stream does not fail
+      }
+      return buf.toByteArray();
+    }
     return offset == 0 && length == bytes.length ? bytes : Arrays.copyOfRange(bytes, offset, offset + length);
+  }
+
+  /** The block backed by one array: itself, or for a block of byte arrays a copy, for decoding here (tests). */
+  EncodedValues inOneArray() {
+    return arrays == null ? this : new EncodedValues(toByteArray(), 0, length, count);
   }
 
   byte[] bytes() {
@@ -68,15 +118,20 @@ public final class EncodedValues {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof EncodedValues e
-        && Arrays.equals(bytes, offset, offset + length, e.bytes, e.offset, e.offset + e.length);
+    if (!(o instanceof EncodedValues other)) {
+      return false;
+    }
+    EncodedValues a = inOneArray();
+    EncodedValues b = other.inOneArray();
+    return Arrays.equals(a.bytes, a.offset, a.offset + a.length, b.bytes, b.offset, b.offset + b.length);
   }
 
   @Override
   public int hashCode() {
+    EncodedValues a = inOneArray();
     int h = 1;
-    for (int i = offset; i < offset + length; i++) {
-      h = 31 * h + bytes[i];
+    for (int i = a.offset; i < a.offset + a.length; i++) {
+      h = 31 * h + a.bytes[i];
     }
     return h;
   }

@@ -45,7 +45,7 @@ public final class Values {
   private static final byte LONGS = 2;
   private static final byte DOUBLES = 3;
   private static final byte STRINGS = 4;
-  private static final byte BYTES = 5;
+  static final byte BYTES = 5;
   static final byte ARRAYS = 6;
   private static final byte BUFFERS = 7;
   private static final int HEADER = 1 + 4;
@@ -95,12 +95,16 @@ public final class Values {
         yield block(b, n);
       }
       case BYTES -> {
-        ByteBuffer b = header(tag, n, bodyLength(values, 4, 1));
-        for (Object v : values) {
-          byte[] a = (byte[]) v;
-          b.putInt(a.length).put(a);
+        long length = HEADER + bodyLength(values, 4, 1);
+        if (length > Frame.MAX_LENGTH - 64) {
+          throw new IOException("a chunk of " + n + " byte arrays takes " + length + " bytes, more than a frame holds"
+              + " (1 GiB); use smaller chunks, or SharedBytes for a large input many tasks read");
         }
-        yield block(b, n);
+        byte[][] arrays = new byte[n][];
+        for (int i = 0; i < n; i++) {
+          arrays[i] = (byte[]) values[i];
+        }
+        yield EncodedValues.ofByteArrays(arrays, (int) length); // written from the arrays themselves
       }
       case BUFFERS -> {
         ByteBuffer b = header(tag, n, bodyLength(values, 5, 1));
@@ -218,7 +222,8 @@ public final class Values {
    * arrives wrapped in an {@link IOException}; a {@link ProtocolException} says the codec's bytes did
    * not hold the array of {@code count} values the block announced.
    */
-  public static Object[] read(EncodedValues block, Codec codec) throws IOException, ClassNotFoundException {
+  public static Object[] read(EncodedValues encoded, Codec codec) throws IOException, ClassNotFoundException {
+    EncodedValues block = encoded.inOneArray();
     byte[] b = block.bytes();
     int at = block.offset() + HEADER;
     int n = block.count();

@@ -222,6 +222,17 @@ class MessageRoundTripTest {
     assertThatThrownBy(() -> Frame.readFrom(in)).hasMessage("the stream ended inside a frame: 5 of 8 payload bytes");
   }
 
+  @Test
+  void aLargeFrameCutShortSaysHowFarItGot() throws IOException {
+    byte[] bytes = bytesOf(new RunBatch(1, 2, new byte[0], encode((Object) new byte[20 << 20])));
+    for (int cut : new int[] {1 << 20, 10 << 20}) {
+      DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 0, Frame.HEADER_LENGTH + cut));
+      assertThatThrownBy(() -> Frame.readFrom(in))
+          .hasMessage("the stream ended inside a frame: " + cut + " of " + (bytes.length - Frame.HEADER_LENGTH)
+              + " payload bytes");
+    }
+  }
+
   static EncodedValues encode(Object... values) throws IOException {
     return Values.encode(values, CODEC);
   }

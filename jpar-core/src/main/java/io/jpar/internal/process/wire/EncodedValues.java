@@ -30,6 +30,8 @@ public final class EncodedValues {
   private final int count;
   /** For a block of byte arrays written from the arrays themselves: them, with {@code bytes} null. */
   private final byte[][] arrays;
+  /** The tag of such a block: {@code BYTES}, or {@code STRINGS} for their UTF-8 (the same layout). */
+  private final byte tag;
 
   EncodedValues(byte[] bytes, int offset, int length, int count) {
     this.bytes = bytes;
@@ -37,19 +39,24 @@ public final class EncodedValues {
     this.length = length;
     this.count = count;
     this.arrays = null;
+    this.tag = 0;
   }
 
-  private EncodedValues(byte[][] arrays, int length) {
+  private EncodedValues(byte tag, byte[][] arrays, int length) {
     this.bytes = null;
     this.offset = 0;
     this.length = length;
     this.count = arrays.length;
     this.arrays = arrays;
+    this.tag = tag;
   }
 
-  /** A {@code BYTES} block of these arrays, written from them when sent; its size must fit a frame. */
-  static EncodedValues ofByteArrays(byte[][] arrays, int length) {
-    return new EncodedValues(arrays, length);
+  /**
+   * A block of {@code count x ([u32 n][n bytes])} under {@code tag}, written from the arrays when sent;
+   * its size must fit a frame.
+   */
+  static EncodedValues ofByteArrays(byte tag, byte[][] arrays, int length) {
+    return new EncodedValues(tag, arrays, length);
   }
 
   /**
@@ -75,7 +82,7 @@ public final class EncodedValues {
       writeSlices(out, bytes, offset, length);
       return;
     }
-    out.writeByte(Values.BYTES);
+    out.writeByte(tag);
     out.writeInt(count);
     for (byte[] a : arrays) {
       out.writeInt(a.length);

@@ -44,7 +44,7 @@ public final class Values {
   private static final byte INTS = 1;
   private static final byte LONGS = 2;
   private static final byte DOUBLES = 3;
-  private static final byte STRINGS = 4;
+  static final byte STRINGS = 4;
   static final byte BYTES = 5;
   static final byte ARRAYS = 6;
   private static final byte BUFFERS = 7;
@@ -83,31 +83,20 @@ public final class Values {
       }
       case STRINGS -> {
         byte[][] utf8 = new byte[n][];
-        long size = 4L * n;
         for (int i = 0; i < n; i++) {
           utf8[i] = ((String) values[i]).getBytes(StandardCharsets.UTF_8);
-          size += utf8[i].length;
         }
-        ByteBuffer b = header(tag, n, size);
-        for (byte[] s : utf8) {
-          b.putInt(s.length).put(s);
-        }
-        yield block(b, n);
+        yield arraysBlock(tag, utf8, "strings");
       }
       case BYTES -> {
-        long length = HEADER + bodyLength(values, 4, 1);
-        if (length > Frame.MAX_LENGTH - 64) {
-          throw new IOException("a chunk of " + n + " byte arrays takes " + length + " bytes, more than a frame holds"
-              + " (1 GiB); use smaller chunks, or SharedBytes for a large input many tasks read");
-        }
         byte[][] arrays = new byte[n][];
         for (int i = 0; i < n; i++) {
           arrays[i] = (byte[]) values[i];
         }
-        yield EncodedValues.ofByteArrays(arrays, (int) length); // written from the arrays themselves
+        yield arraysBlock(tag, arrays, "byte arrays"); // written from the arrays themselves
       }
       case BUFFERS -> {
-        ByteBuffer b = header(tag, n, bodyLength(values, 5, 1));
+        ByteBuffer b = header(tag, n, buffersLength(values));
         for (Object v : values) {
           ByteBuffer src = ((ByteBuffer) v).duplicate();
           b.put((byte) (src.isDirect() ? 1 : 0)).putInt(src.remaining()).put(src);
@@ -123,11 +112,24 @@ public final class Values {
     };
   }
 
-  /** The body of a block of {@code byte[]} or buffers: per value, {@code fixed} bytes and its length. */
-  private static long bodyLength(Object[] values, int fixed, int unit) {
+  /** A block of {@code count x ([u32 n][n bytes])} that writes the arrays themselves when sent. */
+  private static EncodedValues arraysBlock(byte tag, byte[][] arrays, String what) throws IOException {
+    long length = HEADER;
+    for (byte[] a : arrays) {
+      length += 4 + a.length;
+    }
+    if (length > Frame.MAX_LENGTH - 64) {
+      throw new IOException("a chunk of " + arrays.length + " " + what + " takes " + length + " bytes, more than a frame"
+          + " holds (1 GiB); use smaller chunks, or SharedBytes for a large input many tasks read");
+    }
+    return EncodedValues.ofByteArrays(tag, arrays, (int) length);
+  }
+
+  /** The body of a block of buffers: per buffer, a flag, a length and its remaining bytes. */
+  private static long buffersLength(Object[] values) {
     long size = 0;
     for (Object v : values) {
-      size += fixed + (long) unit * (v instanceof ByteBuffer bb ? bb.remaining() : ((byte[]) v).length);
+      size += 5 + ((ByteBuffer) v).remaining();
     }
     return size;
   }

@@ -16,9 +16,9 @@ import java.util.Arrays;
  * always has a known tag and a count that its bytes back up, except for a codec block, whose count
  * is what the sender claims (the codec's bytes say nothing about it until decoded).
  *
- * <p>A block of {@code byte[]} values on its way out is not copied at all: it keeps the arrays and
- * writes them straight to the stream when it is sent ({@link #ofByteArrays}), so a 100 MB input costs
- * no second 100 MB in the sender's heap. Their contents are read when the block is written: whoever
+ * <p>A block of {@code byte[]}, strings' UTF-8 or primitive arrays on its way out is not copied into
+ * one array: it keeps the values and writes them to the stream when it is sent ({@link #ofByteArrays},
+ * {@link #streamed}), so a 100 MB input costs no second 100 MB in the sender's heap. Their contents are read when the block is written: whoever
  * hands them over must not change them until the batch or result has gone.
  *
  * <p>Immutable, so any thread may use it.
@@ -28,27 +28,28 @@ public final class EncodedValues {
   private final int offset;
   private final int length;
   private final int count;
-  /** For a block of byte arrays written from the arrays themselves: them, with {@code bytes} null. */
-  private final byte[][] arrays;
-  /** The tag of such a block: {@code BYTES}, or {@code STRINGS} for their UTF-8 (the same layout). */
-  private final byte tag;
+  /** For a block written from the values themselves when sent: how, with {@code bytes} null. */
+  private final Streamed streamed;
+
+  /** Writes a whole block, header included, from the values it holds: exactly the block's length. */
+  interface Streamed {
+    void writeTo(DataOutputStream out) throws IOException;
+  }
 
   EncodedValues(byte[] bytes, int offset, int length, int count) {
     this.bytes = bytes;
     this.offset = offset;
     this.length = length;
     this.count = count;
-    this.arrays = null;
-    this.tag = 0;
+    this.streamed = null;
   }
 
-  private EncodedValues(byte tag, byte[][] arrays, int length) {
+  private EncodedValues(Streamed streamed, int length, int count) {
     this.bytes = null;
     this.offset = 0;
     this.length = length;
-    this.count = arrays.length;
-    this.arrays = arrays;
-    this.tag = tag;
+    this.count = count;
+    this.streamed = streamed;
   }
 
   /**
@@ -56,7 +57,19 @@ public final class EncodedValues {
    * its size must fit a frame.
    */
   static EncodedValues ofByteArrays(byte tag, byte[][] arrays, int length) {
-    return new EncodedValues(tag, arrays, length);
+    return new EncodedValues(out -> {
+      out.writeByte(tag);
+      out.writeInt(arrays.length);
+      for (byte[] a : arrays) {
+        out.writeInt(a.length);
+        writeSlices(out, a, 0, a.length);
+      }
+    }, length, arrays.length);
+  }
+
+  /** A block of {@code length} bytes holding {@code count} values that {@code streamed} writes when sent. */
+  static EncodedValues streamed(Streamed streamed, int length, int count) {
+    return new EncodedValues(streamed, length, count);
   }
 
   /**
@@ -78,19 +91,14 @@ public final class EncodedValues {
    * 100 MB outside the heap (and fault it in) before writing a byte.
    */
   public void writeTo(DataOutputStream out) throws IOException {
-    if (arrays == null) {
+    if (streamed == null) {
       writeSlices(out, bytes, offset, length);
-      return;
-    }
-    out.writeByte(tag);
-    out.writeInt(count);
-    for (byte[] a : arrays) {
-      out.writeInt(a.length);
-      writeSlices(out, a, 0, a.length);
+    } else {
+      streamed.writeTo(out);
     }
   }
 
-  private static void writeSlices(DataOutputStream out, byte[] b, int offset, int length) throws IOException {
+  static void writeSlices(DataOutputStream out, byte[] b, int offset, int length) throws IOException {
     for (int at = offset, end = offset + length; at < end; at += Frame.IO_SLICE) {
       out.write(b, at, Math.min(Frame.IO_SLICE, end - at));
     }
@@ -98,7 +106,7 @@ public final class EncodedValues {
 
   /** The block as an array of its exact size: the underlying array when it is exactly that, else a copy. */
   public byte[] toByteArray() {
-    if (arrays != null) {
+    if (streamed != null) {
       ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream(length);
       try {
         writeTo(new DataOutputStream(buf));
@@ -112,7 +120,7 @@ public final class EncodedValues {
 
   /** The block backed by one array: itself, or for a block of byte arrays a copy, for decoding here (tests). */
   EncodedValues inOneArray() {
-    return arrays == null ? this : new EncodedValues(toByteArray(), 0, length, count);
+    return streamed == null ? this : new EncodedValues(toByteArray(), 0, length, count);
   }
 
   byte[] bytes() {

@@ -36,57 +36,55 @@ final class PrimitiveArrays {
     return -1;
   }
 
-  /** Encodes arrays that are all of the same kind (the caller checked). */
+  /**
+   * Encodes arrays that are all of the same kind (the caller checked) as a block that converts them to
+   * bytes when it is written, through a small buffer: no full-size copy in the heap.
+   */
   static EncodedValues encode(Object[] values) throws IOException {
     int kind = kindOf(values[0].getClass());
-    long body = 1;
+    long length = 1 + 4 + 1;
     for (Object v : values) {
-      body += 4 + (long) SIZES[kind] * Array.getLength(v);
+      length += 4 + (long) SIZES[kind] * Array.getLength(v);
     }
-    ByteBuffer b = Values.header(Values.ARRAYS, values.length, body).put((byte) kind);
-    for (Object v : values) {
-      put(b, kind, v);
+    if (length > Frame.MAX_LENGTH - 64) {
+      throw new IOException("a chunk of " + values.length + " arrays takes " + length + " bytes, more than a frame"
+          + " holds (1 GiB); use smaller chunks");
     }
-    return Values.block(b, values.length);
+    return EncodedValues.streamed(out -> {
+      out.writeByte(Values.ARRAYS);
+      out.writeInt(values.length);
+      out.writeByte(kind);
+      ByteBuffer scratch = ByteBuffer.allocate(Frame.IO_SLICE);
+      for (Object v : values) {
+        int n = Array.getLength(v);
+        out.writeInt(n);
+        int per = Frame.IO_SLICE / SIZES[kind];
+        for (int from = 0; from < n; from += per) {
+          int k = Math.min(per, n - from);
+          scratch.clear();
+          put(scratch, kind, v, from, k);
+          out.write(scratch.array(), 0, k * SIZES[kind]);
+        }
+      }
+    }, (int) length, values.length);
   }
 
-  private static void put(ByteBuffer b, int kind, Object v) {
+  /** Elements {@code [from, from + k)} of array {@code v} into {@code b} from position 0, big-endian. */
+  private static void put(ByteBuffer b, int kind, Object v, int from, int k) {
     switch (kind) {
-      case 0 -> {
-        int[] a = (int[]) v;
-        b.putInt(a.length).asIntBuffer().put(a);
-      }
-      case 1 -> {
-        long[] a = (long[]) v;
-        b.putInt(a.length).asLongBuffer().put(a);
-      }
-      case 2 -> {
-        double[] a = (double[]) v;
-        b.putInt(a.length).asDoubleBuffer().put(a);
-      }
-      case 3 -> {
-        float[] a = (float[]) v;
-        b.putInt(a.length).asFloatBuffer().put(a);
-      }
-      case 4 -> {
-        short[] a = (short[]) v;
-        b.putInt(a.length).asShortBuffer().put(a);
-      }
-      case 5 -> {
-        char[] a = (char[]) v;
-        b.putInt(a.length).asCharBuffer().put(a);
-      }
+      case 0 -> b.asIntBuffer().put((int[]) v, from, k);
+      case 1 -> b.asLongBuffer().put((long[]) v, from, k);
+      case 2 -> b.asDoubleBuffer().put((double[]) v, from, k);
+      case 3 -> b.asFloatBuffer().put((float[]) v, from, k);
+      case 4 -> b.asShortBuffer().put((short[]) v, from, k);
+      case 5 -> b.asCharBuffer().put((char[]) v, from, k);
       default -> {
         boolean[] a = (boolean[]) v;
-        b.putInt(a.length);
-        for (boolean x : a) {
-          b.put((byte) (x ? 1 : 0));
+        for (int i = 0; i < k; i++) {
+          b.put(i, (byte) (a[from + i] ? 1 : 0));
         }
-        return;
       }
     }
-    // The views above wrote past the buffer's position without moving it.
-    b.position(b.position() + SIZES[kind] * Array.getLength(v));
   }
 
   /** Checks the block's body after its count; returns the count. */

@@ -135,7 +135,7 @@ public final class Values {
   }
 
   /** A compact block of exactly its size, header written; it must fit one array. */
-  static ByteBuffer header(byte tag, int n, long bodyLength) throws IOException {
+  private static ByteBuffer header(byte tag, int n, long bodyLength) throws IOException {
     long length = HEADER + bodyLength;
     if (length > MAX_ARRAY) {
       throw new IOException("a chunk of " + n + " values takes " + length + " bytes, more than one array holds;"
@@ -144,7 +144,7 @@ public final class Values {
     return ByteBuffer.allocate((int) length).put(tag).putInt(n);
   }
 
-  static EncodedValues block(ByteBuffer filled, int n) {
+  private static EncodedValues block(ByteBuffer filled, int n) {
     return new EncodedValues(filled.array(), 0, filled.position(), n);
   }
 

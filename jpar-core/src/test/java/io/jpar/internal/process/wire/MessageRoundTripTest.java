@@ -13,6 +13,8 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -132,6 +134,11 @@ class MessageRoundTripTest {
     assertValues(new char[] {'a', '\u0000', '\uffff', '\ud800'}, new char[0]);
     assertValues(new boolean[] {true, false, true}, new boolean[0]);
     assertValues(ByteBuffer.wrap(new byte[] {1, 2, 3}), ByteBuffer.allocate(0));
+    // Longer than one 64 KB slice of the writer's conversion buffer, with an odd tail.
+    assertValues(IntStream.range(0, 100_003).toArray(), LongStream.range(0, 20_001).toArray());
+    boolean[] flags = new boolean[70_001];
+    flags[70_000] = true;
+    assertValues(flags);
   }
 
   @Test

@@ -24,6 +24,8 @@ final class Liveness {
   private final long periodNanos;
   private volatile boolean stopped;
   private volatile ScheduledFuture<?> next;
+  /** When the last check ran; only the timer thread touches it. */
+  private long lastCheckNanos = System.nanoTime();
 
   Liveness(ProcessBackend pool) {
     this.pool = pool;
@@ -53,6 +55,13 @@ final class Liveness {
   private void check() {
     try {
       long now = System.nanoTime();
+      long late = now - lastCheckNanos - periodNanos;
+      lastCheckNanos = now;
+      if (late > limits.heartbeat().toNanos() / 2) {
+        // This JVM itself stood still (a long GC pause, a suspended laptop): its readers did too, so
+        // every worker looks silent. Judge no one until they have had a period to catch up.
+        return;
+      }
       for (WorkerHandle w : pool.state.workers()) {
         String why = judge(w, now);
         if (why != null) {

@@ -53,7 +53,9 @@ public final class SharedBytes implements Serializable, AutoCloseable {
     Runtime.getRuntime().addShutdownHook(EXIT_CLEANUP);
   }
 
+  /** The file's absolute path: all that crosses to a worker, with the size. */
   private final String path;
+  /** The number of bytes in the file. */
   private final int size;
   /** Mapped on first use in each JVM; read-only. */
   private transient volatile MappedByteBuffer map;
@@ -170,6 +172,13 @@ public final class SharedBytes implements Serializable, AutoCloseable {
     return "SharedBytes[" + size + " bytes at " + path + "]";
   }
 
+  /**
+   * Refuses anything but the name of a file jpar made: a worker maps what it is given.
+   *
+   * @param in the stream
+   * @throws IOException if the stream fails or the path is not a shared-bytes file
+   * @throws ClassNotFoundException never, in practice (only JDK types are read)
+   */
   @Serial
   private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
     in.defaultReadObject();

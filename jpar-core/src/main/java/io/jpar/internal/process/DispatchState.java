@@ -395,7 +395,10 @@ final class DispatchState {
       while (broken == null && readyCount() < count) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          broken = new JparException("worker JVMs did not answer within " + timeoutMillis + " ms");
+          // A backstop: Liveness kills a worker past its own limit first, and its death says why.
+          broken = new JparException("only " + readyCount() + " of " + count + " worker JVMs were ready after "
+              + timeoutMillis + " ms (its start limits and 10 s more), and none of the"
+              + " others has died or been killed with a reason yet; is the machine overloaded?");
           break;
         }
         changed.awaitNanos(left);

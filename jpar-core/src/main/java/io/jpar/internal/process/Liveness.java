@@ -84,9 +84,10 @@ final class Liveness {
     }
     long silent = now - w.lastHeardNanos;
     if (silent > limits.heartbeat().toNanos()) {
-      return WorkerHandle.KILLED_FOR_SILENCE + ": nothing came from it for " + seconds(silent) + " (heartbeatTimeout "
-          + limits.heartbeat().toMillis() + " ms), though it beats every " + limits.heartbeatMillis() + " ms from a thread"
-          + " of its own. The usual causes: it was stopped (SIGSTOP, a debugger), a very long GC pause, or a frozen JVM";
+      return WorkerHandle.KILLED_FOR_SILENCE + ": nothing came from it for " + seconds(silent)
+          + " (heartbeatTimeout " + limits.heartbeat().toMillis() + " ms), though it beats every "
+          + limits.heartbeatMillis() + " ms from a thread of its own. The usual causes: it was stopped (SIGSTOP,"
+          + " a debugger), a very long GC pause, or a frozen JVM";
     }
     long backstop = limits.start().toNanos() + limits.initializer().toNanos() + limits.heartbeat().toNanos();
     if (!w.answered && now - w.startedNanos > backstop) {

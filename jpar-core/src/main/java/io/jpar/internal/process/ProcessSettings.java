@@ -48,7 +48,8 @@ public record ProcessSettings(
    * @param heartbeat how long a started worker may stay silent before it is taken for frozen and killed
    */
   public record Limits(Duration start, Duration initializer, Duration heartbeat) {
-    public static final Limits DEFAULTS = new Limits(Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(5));
+    public static final Limits DEFAULTS =
+        new Limits(Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(5));
 
     /** How often a worker says it is alive: often enough that a few missed beats are not yet silence. */
     public int heartbeatMillis() {

@@ -60,6 +60,14 @@ class SharedBytesTest {
   }
 
   @Test
+  void emptySharedBytesAreFine() {
+    try (SharedBytes empty = SharedBytes.copyOf(new byte[0])) {
+      assertThat(empty.size()).isZero();
+      assertThat(empty.buffer().remaining()).isZero();
+    }
+  }
+
+  @Test
   void badSizesAreRefused() {
     assertThatThrownBy(() -> SharedBytes.write(-1, b -> { }))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("size must be 0 or more, was -1");

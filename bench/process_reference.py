@@ -1,7 +1,7 @@
 """Python references for the process backend, run beside bench/process on the same machine.
 
 Prints lines in the same form as ProcessBench: name value unit. An argument selects as ProcessBench's
-does (startup, submit, map; none or "all" for every figure); selectors without a Python figure print
+does (startup, submit, map, big; none or "all" for every figure); selectors without a Python figure print
 nothing.
 """
 import statistics
@@ -90,6 +90,16 @@ def main(only):
                     assert ex.submit(plus_one, i).result() == i + 1
                 return (time.perf_counter() - t0) * 1e6 / n
             report("py_ppe_submit_roundtrip_us", median(5, submit), "us")
+
+
+    if only in ("all", "big"):
+        big = bytes(100 << 20)
+        with get_context("fork").Pool(2) as pool:
+            def big_in():
+                t0 = time.perf_counter()
+                assert pool.map(len, [big] * 4) == [len(big)] * 4
+                return 400.0 / (time.perf_counter() - t0)
+            report("py_pool2_big_in_4x100MB_MBps", median(3, big_in), "MB/s")
 
 
 if __name__ == "__main__":

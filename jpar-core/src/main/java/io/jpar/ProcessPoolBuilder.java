@@ -6,6 +6,7 @@ import io.jpar.internal.process.ProcessSettings;
 import io.jpar.internal.process.wire.JavaSerializationCodec;
 import io.jpar.spi.Codec;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +48,9 @@ public final class ProcessPoolBuilder extends PoolBuilder<ProcessPoolBuilder> {
   private Class<? extends Codec> codec;
   private String allowClasses;
   private List<Path> classPath;
+  private Duration startTimeout;
+  private Duration initializerTimeout;
+  private Duration heartbeatTimeout;
 
   ProcessPoolBuilder() {}
 
@@ -256,6 +260,73 @@ public final class ProcessPoolBuilder extends PoolBuilder<ProcessPoolBuilder> {
     return this;
   }
 
+  /**
+   * How long a worker JVM may take from being started to answering (its JVM up and jpar's code
+   * running, before any initializer). Past it the worker is killed and the failure says that its JVM
+   * did not start, with the last lines it printed; three such failures in a row break the pool.
+   * Default: 60 seconds.
+   *
+   * @param timeout a positive duration
+   * @return this builder
+   * @throws IllegalArgumentException if {@code timeout} is zero or negative
+   * @throws IllegalStateException if it was already set
+   */
+  public ProcessPoolBuilder startTimeout(Duration timeout) {
+    requireUnset("startTimeout", this.startTimeout);
+    this.startTimeout = requirePositive("startTimeout", timeout);
+    return this;
+  }
+
+  /**
+   * How long the {@link #initializer} may run in a worker. Past it the worker reports where the
+   * initializer is stuck (its stack, as seen in the worker) and exits, and the pool fails with that.
+   * Default: 60 seconds.
+   *
+   * @param timeout a positive duration
+   * @return this builder
+   * @throws IllegalArgumentException if {@code timeout} is zero or negative
+   * @throws IllegalStateException if it was already set
+   */
+  public ProcessPoolBuilder initializerTimeout(Duration timeout) {
+    requireUnset("initializerTimeout", this.initializerTimeout);
+    this.initializerTimeout = requirePositive("initializerTimeout", timeout);
+    return this;
+  }
+
+  /**
+   * How long a started worker may stay silent. Every worker says it is alive several times a second
+   * from a thread of its own, whatever its task is doing, so a long computation is not silence; a worker
+   * stopped ({@code SIGSTOP}), frozen, or in a very long GC pause is. Past this limit it is killed, and
+   * its inputs are retried or fail as after a crash, with a {@link WorkerCrashedException} saying it
+   * stopped responding. Default: 5 seconds.
+   *
+   * @param timeout a positive duration, at least 100 ms
+   * @return this builder
+   * @throws IllegalArgumentException if {@code timeout} is shorter than 100 ms
+   * @throws IllegalStateException if it was already set
+   */
+  public ProcessPoolBuilder heartbeatTimeout(Duration timeout) {
+    requireUnset("heartbeatTimeout", this.heartbeatTimeout);
+    requirePositive("heartbeatTimeout", timeout);
+    if (timeout.toMillis() < 100) {
+      throw new IllegalArgumentException("heartbeatTimeout must be at least 100 ms (workers beat several times within it),"
+          + " was " + timeout);
+    }
+    this.heartbeatTimeout = timeout;
+    return this;
+  }
+
+  private static Duration requirePositive(String option, Duration timeout) {
+    Objects.requireNonNull(timeout, option);
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException(option + " must be positive, was " + timeout);
+    }
+    if (timeout.toMillis() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(option + " must be at most " + Integer.MAX_VALUE + " ms, was " + timeout);
+    }
+    return timeout;
+  }
+
   @Override
   public Pool build() {
     int n = workers == null ? Runtime.getRuntime().availableProcessors() : workers;
@@ -272,7 +343,11 @@ public final class ProcessPoolBuilder extends PoolBuilder<ProcessPoolBuilder> {
             chunkSize == null ? 0 : chunkSize,
             codec == null ? JavaSerializationCodec.class : codec,
             allowClasses == null ? "" : allowClasses,
-            classPath == null ? List.of() : classPath);
+            classPath == null ? List.of() : classPath,
+            new ProcessSettings.Limits(
+                startTimeout == null ? ProcessSettings.Limits.DEFAULTS.start() : startTimeout,
+                initializerTimeout == null ? ProcessSettings.Limits.DEFAULTS.initializer() : initializerTimeout,
+                heartbeatTimeout == null ? ProcessSettings.Limits.DEFAULTS.heartbeat() : heartbeatTimeout));
     return BackendPool.start(ps.common(), context -> ProcessBackend.start(ps, context));
   }
 }

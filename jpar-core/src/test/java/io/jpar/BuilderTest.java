@@ -33,6 +33,26 @@ class BuilderTest {
   }
 
   @Test
+  void theProcessPoolsTimeLimitsAreValidatedAndSetOnce() {
+    assertThatThrownBy(() -> Pool.processes().heartbeatTimeout(Duration.ofMillis(50)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("heartbeatTimeout must be at least 100 ms");
+    assertThatThrownBy(() -> Pool.processes().heartbeatTimeout(Duration.ofSeconds(2)).heartbeatTimeout(Duration.ofSeconds(3)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("heartbeatTimeout was already set to PT2S");
+    assertThatThrownBy(() -> Pool.processes().startTimeout(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("startTimeout must be positive");
+    assertThatThrownBy(() -> Pool.processes().initializerTimeout(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("initializerTimeout must be positive");
+    assertThatThrownBy(() -> Pool.processes().initializerTimeout(Duration.ofDays(30)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("initializerTimeout must be at most");
+    assertThatThrownBy(() -> Pool.processes().startTimeout(null)).isInstanceOf(NullPointerException.class);
+  }
+
+  @Test
   void aBuilderBuildsOnePool() {
     ThreadPoolBuilder builder = Pool.threads().workers(1);
     try (Pool pool = builder.build()) {

@@ -40,6 +40,59 @@ class ProcessPoolTest {
   }
 
   @Test
+  void bigArraysAndBuffersCrossBothWaysIntact() {
+    byte[] big = new byte[20 << 20];
+    new java.util.Random(7).nextBytes(big);
+    try (Pool pool = Pool.processes().workers(2).build()) {
+      assertThat(pool.map(ProcessPoolTest::checksum, List.of(big, big, big))).containsOnly(checksum(big));
+      assertThat(pool.map(ProcessPoolTest::reversed, List.of(big))).singleElement().satisfies(r -> {
+        assertThat(r).hasSize(big.length);
+        assertThat(r[0]).isEqualTo(big[big.length - 1]);
+      });
+      int[] ints = IntStream.range(0, 1 << 20).toArray();
+      assertThat(pool.map(ProcessPoolTest::sum, List.of(ints, ints))).containsOnly(sum(ints));
+      java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(1 << 20).put(0, (byte) 5);
+      assertThat(pool.map(ProcessPoolTest::firstByteIfDirect, List.of(direct))).containsExactly(5);
+      assertThat(pool.map(ProcessPoolTest::doubles, List.of(3))).singleElement()
+          .satisfies(d -> assertThat(d).containsExactly(0.0, 0.5, 1.0));
+    }
+  }
+
+  static Long checksum(byte[] b) {
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(b);
+    return crc.getValue();
+  }
+
+  static byte[] reversed(byte[] b) {
+    byte[] r = new byte[b.length];
+    for (int i = 0; i < b.length; i++) {
+      r[i] = b[b.length - 1 - i];
+    }
+    return r;
+  }
+
+  static Long sum(int[] a) {
+    long s = 0;
+    for (int x : a) {
+      s += x;
+    }
+    return s;
+  }
+
+  static Integer firstByteIfDirect(java.nio.ByteBuffer b) {
+    return b.isDirect() ? (int) b.get(0) : -1;
+  }
+
+  static double[] doubles(Integer n) {
+    double[] d = new double[n];
+    for (int i = 0; i < n; i++) {
+      d[i] = i / 2.0;
+    }
+    return d;
+  }
+
+  @Test
   void retriesRunACrashedTaskAgainOnAFreshWorker(@TempDir Path dir) {
     try (Pool pool = Pool.processes().workers(2).retries(1).build()) {
       assertThat(pool.submit(Faults::crashOnce, dir.resolve("marker").toString()).join()).isEqualTo("survived");

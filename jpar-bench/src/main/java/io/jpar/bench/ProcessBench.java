@@ -1,6 +1,8 @@
 package io.jpar.bench;
 
 import io.jpar.Pool;
+import io.jpar.ProcessPoolBuilder;
+import io.jpar.SharedBytes;
 import io.jpar.Task;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -61,6 +63,12 @@ public final class ProcessBench {
           return (System.nanoTime() - t0) / 1e3 / inputs.size();
         }), "us");
       }
+    }
+    if (only.equals("all") || only.equals("big")) {
+      bigValues(null, "");
+    }
+    if (only.equals("big-bounded")) { // run by bench/process with this JVM at -Xmx1g
+      bigValues("512m", "bounded_");
     }
     if (only.equals("all") || only.equals("speedup")) {
       double one = median(3, () -> cpuBatchSeconds(1));
@@ -157,6 +165,79 @@ public final class ProcessBench {
       p.destroy();
       p.waitFor();
     }
+  }
+
+  static final Task<byte[], Integer> LENGTH = b -> b.length;
+  static final Task<Blob, Integer> BLOB_LENGTH = b -> b.bytes().length;
+
+  /** A record with an array component: crosses through the codec, not the raw paths. */
+  record Blob(byte[] bytes) implements java.io.Serializable {}
+
+  static final Task<Integer, byte[]> FIFTY_MB = x -> new byte[50 << 20];
+  static final Task<Integer, Long> PEAK_RSS_KB = x -> peakRssKb(ProcessHandle.current().pid());
+
+  /**
+   * Issue 16's figures: four 100 MB {@code byte[]} inputs through a 2-worker pool ({@code b ->
+   * b.length}) and two 50 MB results back, in MB/s (median of 3 after one warm-up), the four as one
+   * {@code SharedBytes} (its write included), then the peak RSS
+   * (VmHWM) of this JVM and of the workers that carried them. With {@code workerHeap}, the workers' heap
+   * is bounded (and the script bounds this JVM's): what the values need, not what the heaps grow to.
+   */
+  static void bigValues(String workerHeap, String prefix) throws Exception {
+    byte[] big = new byte[100 << 20];
+    Arrays.fill(big, (byte) 7);
+    List<byte[]> four = List.of(big, big, big, big);
+    ProcessPoolBuilder builder = Pool.processes().workers(2);
+    if (workerHeap != null) {
+      builder.workerHeap(workerHeap);
+    }
+    try (Pool pool = builder.build()) {
+      report(prefix + "big_in_4x100MB_MBps", median(3, () -> {
+        long t0 = System.nanoTime();
+        List<Integer> out = pool.map(LENGTH, four);
+        check(out.equals(List.of(big.length, big.length, big.length, big.length)));
+        return 400.0 / ((System.nanoTime() - t0) / 1e9);
+      }), "MB/s");
+      report(prefix + "big_out_2x50MB_MBps", median(3, () -> {
+        long t0 = System.nanoTime();
+        List<byte[]> out = pool.map(FIFTY_MB, List.of(1, 2));
+        check(out.get(1).length == 50 << 20);
+        return 100.0 / ((System.nanoTime() - t0) / 1e9);
+      }), "MB/s");
+      // A record holding the array takes the codec (Java serialization): the figure for what is not raw.
+      List<Blob> blobs = List.of(new Blob(big), new Blob(big), new Blob(big), new Blob(big));
+      report(prefix + "big_in_record_4x100MB_MBps", median(3, () -> {
+        long t0 = System.nanoTime();
+        check(pool.map(BLOB_LENGTH, blobs).get(3) == big.length);
+        return 400.0 / ((System.nanoTime() - t0) / 1e9);
+      }), "MB/s");
+      // The same four inputs as one SharedBytes: one write to /dev/shm (timed), then each task maps it.
+      report(prefix + "big_in_shared_4x100MB_MBps", median(3, () -> {
+        long t0 = System.nanoTime();
+        try (SharedBytes shared = SharedBytes.copyOf(big)) {
+          Task<Integer, Integer> length = i -> shared.buffer().remaining();
+          check(pool.map(length, List.of(1, 2, 3, 4)).equals(List.of(big.length, big.length, big.length, big.length)));
+        }
+        return 400.0 / ((System.nanoTime() - t0) / 1e9);
+      }), "MB/s");
+      long worker = pool.map(PEAK_RSS_KB, List.of(1, 2, 3, 4)).stream().mapToLong(Long::longValue).max().orElse(0);
+      report(prefix + "big_parent_peak_rss_MB", peakRssKb(ProcessHandle.current().pid()) / 1024.0, "MB");
+      report(prefix + "big_worker_peak_rss_MB", worker / 1024.0, "MB");
+    }
+  }
+
+  /** VmHWM of a process: its resident set's high-water mark. */
+  static long peakRssKb(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return -1;
   }
 
   static double startupMillis() {

@@ -323,7 +323,8 @@ public final class AutoBackend implements Backend<AutoTask> {
       case VIRTUAL_THREADS -> virtual != null ? virtual
           : (virtual = Machinery.of(VirtualThreadBackend.start(child), child));
       case WORKER_PROCESSES -> Machinery.of(ProcessBackend.start(new ProcessSettings(settings, null, List.of(), Map.of(),
-          null, null, 0, 0, 0, JavaSerializationCodec.class, "", List.of()), child), child);
+          null, null, 0, 0, 0, JavaSerializationCodec.class, "", List.of(),
+          ProcessSettings.Limits.DEFAULTS), child), child);
     };
     if (!started.contains(m)) {
       started.add(m);

@@ -30,7 +30,8 @@ public final class WorkerDiedEvent extends Event {
   public int exitCode;
 
   @Label("Cause")
-  @Description("crash, timeout kill, cancel kill, protocol error, terminate kill or other kill")
+  @Description("crash, timeout kill, silence kill, start timeout kill, cancel kill, protocol error,"
+      + " terminate kill or other kill")
   public String cause;
 
   @Label("Reason")

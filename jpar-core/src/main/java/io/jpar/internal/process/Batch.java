@@ -1,6 +1,7 @@
 package io.jpar.internal.process;
 
 import io.jpar.internal.GuardedBy;
+import io.jpar.internal.process.wire.EncodedValues;
 import io.jpar.spi.Job;
 import java.util.List;
 
@@ -18,7 +19,7 @@ final class Batch {
   final TaskEntry task;
   final List<Job> jobs;
   /** The encoded inputs of {@code jobs}, in order. */
-  final byte[] inputs;
+  final EncodedValues inputs;
 
   /**
    * The worker it was given to, or null while it is queued. Written once, by {@link DispatchState}
@@ -40,7 +41,7 @@ final class Batch {
   /** Set by the deadline check before it kills the worker: the job that ran too long. */
   volatile Job timedOut;
 
-  Batch(long id, TaskEntry task, List<Job> jobs, byte[] inputs) {
+  Batch(long id, TaskEntry task, List<Job> jobs, EncodedValues inputs) {
     this.id = id;
     this.task = task;
     this.jobs = jobs;

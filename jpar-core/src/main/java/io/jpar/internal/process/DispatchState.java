@@ -2,6 +2,7 @@ package io.jpar.internal.process;
 
 import io.jpar.JparException;
 import io.jpar.internal.GuardedBy;
+import io.jpar.internal.process.wire.EncodedValues;
 import io.jpar.spi.Job;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -51,7 +52,7 @@ final class DispatchState {
   private final int maxTasksPerWorker;
   private final Wire wire;
   /** The inputs of an empty batch. */
-  private final byte[] noInputs;
+  private final EncodedValues noInputs;
   /** What the cancel of a job of a batch does; set on every job of every batch queued. */
   private final Consumer<Batch> cancelHook;
 
@@ -394,7 +395,10 @@ final class DispatchState {
       while (broken == null && readyCount() < count) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          broken = new JparException("worker JVMs did not answer within " + timeoutMillis + " ms");
+          // A backstop: Liveness kills a worker past its own limit first, and its death says why.
+          broken = new JparException("only " + readyCount() + " of " + count + " worker JVMs were ready after "
+              + timeoutMillis + " ms (its start limits and 10 s more), and none of the"
+              + " others has died or been killed with a reason yet; is the machine overloaded?");
           break;
         }
         changed.awaitNanos(left);

@@ -8,10 +8,12 @@ import io.jpar.internal.jfr.ChunkEvent;
 import io.jpar.internal.jfr.WorkerDiedEvent;
 import io.jpar.internal.jfr.WorkerRetiredEvent;
 import io.jpar.internal.jfr.WorkerStartedEvent;
+import io.jpar.internal.process.wire.EncodedValues;
 import io.jpar.internal.process.wire.Fatal;
 import io.jpar.spi.Backend;
 import io.jpar.spi.Job;
 import io.jpar.internal.process.wire.Frame;
+import io.jpar.internal.process.wire.Heartbeat;
 import io.jpar.internal.process.wire.Hello;
 import io.jpar.internal.process.wire.InitFailed;
 import io.jpar.internal.process.wire.Message;
@@ -108,7 +110,7 @@ public final class ProcessBackend implements Backend<TaskEntry> {
   @Override
   public void dispatch(TaskEntry task, List<? extends Job> jobs) {
     List<Job> sendable = new ArrayList<>(jobs);
-    byte[] encoded;
+    EncodedValues encoded;
     try {
       encoded = wire.encodeInputs(sendable);
     } catch (IOException | RuntimeException e) {
@@ -179,11 +181,18 @@ public final class ProcessBackend implements Backend<TaskEntry> {
         w.fatalIndex = fatal.index();
         w.fatal = wire.decodeFailure(fatal.failure());
       }
-      case InitFailed i -> w.initFailure = wire.decodeFailure(i.failure());
+      case InitFailed i -> {
+        w.initHung = i.hung();
+        w.initFailure = wire.decodeFailure(i.failure());
+      }
+      case Heartbeat beat -> {
+        // Its time was noted as its bytes arrived (WorkerHandle.lastHeardNanos); nothing else to do.
+      }
     }
   }
 
   private void onHello(WorkerHandle w) {
+    w.answered = true;
     if (WorkerStartedEvent.enabled()) {
       WorkerStartedEvent e = new WorkerStartedEvent();
       e.pool = context.poolName();

@@ -4,6 +4,7 @@ import io.jpar.Task;
 import io.jpar.internal.Settings;
 import io.jpar.spi.Codec;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -22,6 +23,7 @@ import java.util.Map;
  * @param codec the codec class
  * @param allowClasses serialization allow-list, {@code ""} for the default filter
  * @param extraClassPath entries added after the caller's class path on the workers'
+ * @param limits how long a worker may take to start, to initialize, and stay silent
  */
 public record ProcessSettings(
     Settings common,
@@ -35,4 +37,23 @@ public record ProcessSettings(
     int chunkSize,
     Class<? extends Codec> codec,
     String allowClasses,
-    List<Path> extraClassPath) {}
+    List<Path> extraClassPath,
+    Limits limits) {
+
+  /**
+   * The times past which a worker is given up on.
+   *
+   * @param start from starting its JVM to its first frame (the JVM is up, our code runs)
+   * @param initializer how long the initializer may run (the worker's own watchdog enforces it)
+   * @param heartbeat how long a started worker may stay silent before it is taken for frozen and killed
+   */
+  public record Limits(Duration start, Duration initializer, Duration heartbeat) {
+    public static final Limits DEFAULTS =
+        new Limits(Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(5));
+
+    /** How often a worker says it is alive: often enough that a few missed beats are not yet silence. */
+    public int heartbeatMillis() {
+      return (int) Math.max(10, Math.min(500, heartbeat.toMillis() / 8));
+    }
+  }
+}

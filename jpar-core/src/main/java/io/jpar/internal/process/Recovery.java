@@ -104,16 +104,36 @@ final class Recovery {
   }
 
   JparException startFailure(WorkerHandle w, int exitCode, List<String> tail) {
+    if (w.initFailure != null && w.initHung) {
+      return new JparException("the initializer hung in worker " + w.name + ": it did not return within initializerTimeout ("
+          + pool.ps.limits().initializer().toMillis() + " ms). Where it was, in the worker:\n"
+          + firstLines(w.initFailure.trace(), 12), pool.wire.toThrowable(w.initFailure));
+    }
     if (w.initFailure != null) {
       return new JparException("the initializer failed in worker " + w.name + ": " + w.initFailure.className()
           + (w.initFailure.message() == null ? "" : ": " + w.initFailure.message()), pool.wire.toThrowable(w.initFailure));
     }
-    StringBuilder sb = new StringBuilder("worker " + w.name + " exited before its handshake (exit code " + exitCode + ")");
+    StringBuilder sb = new StringBuilder(w.killedBecause != null
+        ? "worker " + w.name + " was killed before its handshake because " + w.killedBecause
+        : "worker " + w.name + " exited before its handshake (exit code " + exitCode + ")");
     if (!tail.isEmpty()) {
       sb.append("; its stderr:");
       tail.forEach(l -> sb.append("\n  ").append(l));
     }
     return new JparException(sb.toString());
+  }
+
+  /** The stack trace's frames, at most {@code n} of them: where it was is at the top. */
+  private static String firstLines(String trace, int n) {
+    String[] lines = trace.split("\\R");
+    StringBuilder sb = new StringBuilder();
+    for (int i = 1; i < lines.length && i <= n; i++) {
+      sb.append(lines[i]).append('\n');
+    }
+    if (lines.length > n + 1) {
+      sb.append("\t... ").append(lines.length - n - 1).append(" more\n");
+    }
+    return sb.toString().stripTrailing();
   }
 
   /** Starts watching a sent batch: a job without progress for the task timeout gets its worker killed. */

@@ -2,7 +2,6 @@ package io.jpar.internal.process;
 
 import io.jpar.Task;
 import io.jpar.internal.process.wire.EncodedValues;
-import io.jpar.internal.process.wire.Frame;
 import io.jpar.spi.Job;
 import io.jpar.internal.process.wire.JavaSerializationCodec;
 import io.jpar.internal.process.wire.RemoteFailure;
@@ -42,7 +41,7 @@ final class Wire {
     }
   }
 
-  byte[] encodeInputs(List<? extends Job> jobs) throws IOException {
+  EncodedValues encodeInputs(List<? extends Job> jobs) throws IOException {
     Object[] inputs = new Object[jobs.size()];
     for (int i = 0; i < inputs.length; i++) {
       inputs[i] = jobs.get(i).input();
@@ -51,7 +50,7 @@ final class Wire {
   }
 
   /** For inputs that were encoded once already: a failure now is a bug, not the user's input. */
-  byte[] encodeInputsAgain(List<? extends Job> jobs) {
+  EncodedValues encodeInputsAgain(List<? extends Job> jobs) {
     try {
       return encodeInputs(jobs);
     } catch (IOException e) {
@@ -59,9 +58,12 @@ final class Wire {
     }
   }
 
-  /** The block as an array of its own: kept by the batch while it is queued or running. */
-  private byte[] encodeValues(Object[] values) throws IOException {
-    return Values.encode(values, codec).toByteArray();
+  /**
+   * The block, kept by the batch while it is queued or running: an array of its own, or for byte
+   * arrays the inputs themselves, written to the worker straight from them.
+   */
+  private EncodedValues encodeValues(Object[] values) throws IOException {
+    return Values.encode(values, codec);
   }
 
   /** Fails each input that will not encode, naming its class; returns the ones that will. */
@@ -81,13 +83,7 @@ final class Wire {
 
   /** The BATCH message for a batch: its task's code only if the worker lacks it, its inputs as encoded. */
   static RunBatch runBatch(Batch b, boolean withCode) {
-    EncodedValues inputs;
-    try {
-      inputs = Values.parse(b.inputs);
-    } catch (Frame.ProtocolException e) {
-      throw new IllegalStateException("inputs encoded here do not parse", e); // a bug, not the user's input
-    }
-    return new RunBatch(b.id, b.task.id, withCode ? b.task.bytes : new byte[0], inputs);
+    return new RunBatch(b.id, b.task.id, withCode ? b.task.bytes : new byte[0], b.inputs);
   }
 
   /**

@@ -11,7 +11,9 @@ import java.io.BufferedReader;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +37,10 @@ final class WorkerHandle {
   static final String KILLED_FOR_PROTOCOL = "it broke the protocol";
   static final String KILLED_FOR_READ_FAILURE = "reading from it failed";
   static final String KILLED_FOR_TERMINATE = "the pool was terminated";
+  /** Prefix of the reason for a worker that went silent; the rest says for how long and the usual causes. */
+  static final String KILLED_FOR_SILENCE = "it stopped responding";
+  /** Prefix of the reason for a worker whose JVM did not answer in time after it was started. */
+  static final String KILLED_FOR_START = "its JVM did not start";
 
   final int id;
   final String name;
@@ -56,6 +62,14 @@ final class WorkerHandle {
   volatile RemoteFailure fatal;
   volatile int fatalIndex = -1;
   volatile RemoteFailure initFailure;
+  /** Whether {@link #initFailure} says the initializer ran past its limit (its trace is where it hung). */
+  volatile boolean initHung;
+  /** When the last bytes came from it (a frame or part of one), for the liveness check; written by its reader. */
+  volatile long lastHeardNanos = startedNanos;
+  /** Whether any bytes came from it yet: its JVM is up and jpar's code runs. Written by its reader. */
+  volatile boolean heard;
+  /** Whether it answered its handshake (after its initializer). Written by its reader. */
+  volatile boolean answered;
 
   private WorkerHandle(int id, String name, Process process, PrintStream forward) {
     this.id = id;
@@ -108,7 +122,7 @@ final class WorkerHandle {
   }
 
   private void read(ProcessBackend pool) {
-    DataInputStream in = new DataInputStream(new BufferedInputStream(process.getInputStream(), 1 << 16));
+    DataInputStream in = new DataInputStream(new BufferedInputStream(new Listening(process.getInputStream()), 1 << 16));
     try {
       while (true) {
         pool.onFrame(this, Frame.readFrom(in));
@@ -121,6 +135,37 @@ final class WorkerHandle {
       kill(KILLED_FOR_READ_FAILURE + " (" + e + ")");
     }
     pool.onDeath(this);
+  }
+
+  /**
+   * Notes the time whenever bytes arrive, not only whole frames: a large frame takes a while to cross,
+   * and a worker sending one is not silent.
+   */
+  private final class Listening extends FilterInputStream {
+    Listening(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      heardNow();
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        heardNow();
+      }
+      return n;
+    }
+
+    private void heardNow() {
+      lastHeardNanos = System.nanoTime();
+      heard = true;
+    }
   }
 
   /**
@@ -216,6 +261,12 @@ final class WorkerHandle {
     }
     if (k.equals(KILLED_FOR_TERMINATE)) {
       return "terminate kill";
+    }
+    if (k.startsWith(KILLED_FOR_SILENCE)) {
+      return "silence kill";
+    }
+    if (k.startsWith(KILLED_FOR_START)) {
+      return "start timeout kill";
     }
     return "other kill";
   }

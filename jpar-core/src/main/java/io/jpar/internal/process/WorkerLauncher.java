@@ -72,6 +72,9 @@ final class WorkerLauncher {
       // A worker runs one task at a time: the serial collector starts faster, needs less memory and
       // pauses briefly on a worker's small live set. A user who wants another GC names it.
       cmd.add("-XX:+UseSerialGC");
+      // Arrays of a megabyte and more (big inputs, results, frame payloads) go straight to the old
+      // generation: a young collection would otherwise copy each live one at least once more.
+      cmd.add("-XX:PretenureSizeThreshold=1m");
     }
     cmd.add("-Xshare:auto");
     // With a module path the JVM rejects a dynamic archive at every start (JDK 25: "optimized module

@@ -12,13 +12,16 @@ import java.io.IOException;
  * and waits for processes with none held.
  */
 final class WorkerLifecycle {
-  private static final long HANDSHAKE_TIMEOUT_MILLIS = 60_000;
+  /** Beyond the start limits: the liveness check breaks a hung start first, this wait is a backstop. */
+  private static final long HANDSHAKE_MARGIN_MILLIS = 10_000;
 
   private final ProcessBackend pool;
   private final Thread shutdownHook;
+  private final Liveness liveness;
 
   WorkerLifecycle(ProcessBackend pool) {
     this.pool = pool;
+    this.liveness = new Liveness(pool);
     this.shutdownHook = new Thread(this::killAll, "jpar-" + pool.ps.common().name() + "-shutdown");
   }
 
@@ -28,7 +31,11 @@ final class WorkerLifecycle {
     for (int i = 0; i < pool.parallelism(); i++) {
       spawn();
     }
-    Throwable broken = pool.state.awaitReady(pool.parallelism(), HANDSHAKE_TIMEOUT_MILLIS);
+    liveness.start();
+    ProcessSettings.Limits limits = pool.ps.limits();
+    long wait = limits.start().toMillis() + limits.heartbeat().toMillis() + HANDSHAKE_MARGIN_MILLIS
+        + (pool.ps.initializer() == null ? 0 : limits.initializer().toMillis());
+    Throwable broken = pool.state.awaitReady(pool.parallelism(), wait);
     if (broken != null) {
       pool.terminate();
       throw new JparException("the process pool could not start: " + broken.getMessage(), broken);
@@ -46,8 +53,9 @@ final class WorkerLifecycle {
     int id = pool.state.nextWorkerId();
     String name = pool.ps.common().name() + "-" + id;
     try {
+      ProcessSettings.Limits limits = pool.ps.limits();
       Config config = new Config(id, pool.ps.codec().getName(), pool.ps.allowClasses(), pool.ps.common().taskTimeout() != null,
-          pool.initializerBytes);
+          limits.heartbeatMillis(), (int) limits.initializer().toMillis(), pool.initializerBytes);
       WorkerHandle w = WorkerHandle.start(id, name, pool.launcher.builder(id), config, pool, System.err);
       if (!pool.state.admit(w)) {
         w.kill("the pool stopped while it started");
@@ -87,6 +95,7 @@ final class WorkerLifecycle {
   }
 
   private void awaitAllExited() {
+    liveness.stop();
     for (WorkerHandle w : pool.state.workers()) {
       w.awaitExit(ProcessBackend.EXIT_GRACE_MILLIS);
     }

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 class TaskTableTest {
   private final TaskTable table = new TaskTable(new Wire(new ProcessSettings(new Settings("t", 2, null, null), null,
-      List.of(), Map.of(), null, null, 0, 0, 0, JavaSerializationCodec.class, "", List.of())), 0, 0);
+      List.of(), Map.of(), null, null, 0, 0, 0, JavaSerializationCodec.class, "", List.of(),
+          ProcessSettings.Limits.DEFAULTS)), 0, 0);
 
   private static Integer plusOne(Integer x) {
     return x + 1;

@@ -9,16 +9,21 @@ import java.util.Objects;
 
 /**
  * CONFIG, the parent's first message to a worker: what it needs to know before its first task.
- * {@code [i32 workerId][str codecClass][str allowPatterns][u8 flushEachResult][bytes initializer]}.
+ * {@code [i32 workerId][str codecClass][str allowPatterns][u8 flushEachResult][i32 heartbeatMillis][i32
+ * initializerTimeoutMillis][bytes initializer]}.
  *
  * @param workerId the worker's number in its pool
  * @param codecClass the codec's class name
  * @param allowPatterns the serialization allow-list ({@code ""} for the default filter)
  * @param flushEachResult send every result at once (when tasks have a deadline, so that the parent
  *     always knows which input is running); otherwise results are batched
+ * @param heartbeatMillis how often the worker says it is alive ({@link Heartbeat}); 0 for never
+ * @param initializerTimeoutMillis how long the initializer may run before the worker reports it hung
+ *     (with its stack) and exits; 0 for no limit
  * @param initializer the encoded initializer task, or an empty array for none; not copied
  */
-public record Config(int workerId, String codecClass, String allowPatterns, boolean flushEachResult, byte[] initializer)
+public record Config(int workerId, String codecClass, String allowPatterns, boolean flushEachResult, int heartbeatMillis,
+    int initializerTimeoutMillis, byte[] initializer)
     implements Message.ToWorker {
   private static final String WHAT = "CONFIG frame";
 
@@ -29,7 +34,7 @@ public record Config(int workerId, String codecClass, String allowPatterns, bool
 
   @Override
   public int payloadLength() {
-    return 4 + 4 + utf8(codecClass).length + 4 + utf8(allowPatterns).length + 1 + 4 + initializer.length;
+    return 4 + 4 + utf8(codecClass).length + 4 + utf8(allowPatterns).length + 1 + 4 + 4 + 4 + initializer.length;
   }
 
   @Override
@@ -38,13 +43,16 @@ public record Config(int workerId, String codecClass, String allowPatterns, bool
     writeBytes(out, utf8(codecClass));
     writeBytes(out, utf8(allowPatterns));
     out.writeBoolean(flushEachResult);
+    out.writeInt(heartbeatMillis);
+    out.writeInt(initializerTimeoutMillis);
     writeBytes(out, initializer);
   }
 
   public static Config decode(byte[] payload) throws ProtocolException {
     PayloadReader r = new PayloadReader(WHAT, payload);
     Config c = new Config(r.i32("worker id"), r.string("codec class"), r.string("allow patterns"),
-        r.bool("flush each result"), r.bytes("initializer"));
+        r.bool("flush each result"), r.index("heartbeat millis"), r.index("initializer timeout millis"),
+        r.bytes("initializer"));
     r.end();
     return c;
   }
@@ -62,17 +70,20 @@ public record Config(int workerId, String codecClass, String allowPatterns, bool
   public boolean equals(Object o) {
     return o instanceof Config c && c.workerId == workerId && c.codecClass.equals(codecClass)
         && c.allowPatterns.equals(allowPatterns) && c.flushEachResult == flushEachResult
+        && c.heartbeatMillis == heartbeatMillis && c.initializerTimeoutMillis == initializerTimeoutMillis
         && Arrays.equals(c.initializer, initializer);
   }
 
   @Override
   public int hashCode() {
-    return 31 * Objects.hash(workerId, codecClass, allowPatterns, flushEachResult) + Arrays.hashCode(initializer);
+    return 31 * Objects.hash(workerId, codecClass, allowPatterns, flushEachResult, heartbeatMillis,
+        initializerTimeoutMillis) + Arrays.hashCode(initializer);
   }
 
   @Override
   public String toString() {
     return "Config[workerId=" + workerId + ", codecClass=" + codecClass + ", allowPatterns=" + allowPatterns
-        + ", flushEachResult=" + flushEachResult + ", initializer=" + initializer.length + " bytes]";
+        + ", flushEachResult=" + flushEachResult + ", heartbeatMillis=" + heartbeatMillis
+        + ", initializerTimeoutMillis=" + initializerTimeoutMillis + ", initializer=" + initializer.length + " bytes]";
   }
 }

@@ -1,7 +1,9 @@
 package io.jpar.internal.process.wire;
 
+import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 
 /**
@@ -14,6 +16,11 @@ import java.util.Arrays;
  * always has a known tag and a count that its bytes back up, except for a codec block, whose count
  * is what the sender claims (the codec's bytes say nothing about it until decoded).
  *
+ * <p>A block of {@code byte[]}, strings' UTF-8 or primitive arrays on its way out is not copied into
+ * one array: it keeps the values and writes them to the stream when it is sent ({@link #ofByteArrays},
+ * {@link #streamed}), so a 100 MB input costs no second 100 MB in the sender's heap. Their contents are read when the block is written: whoever
+ * hands them over must not change them until the batch or result has gone.
+ *
  * <p>Immutable, so any thread may use it.
  */
 public final class EncodedValues {
@@ -21,12 +28,48 @@ public final class EncodedValues {
   private final int offset;
   private final int length;
   private final int count;
+  /** For a block written from the values themselves when sent: how, with {@code bytes} null. */
+  private final Streamed streamed;
+
+  /** Writes a whole block, header included, from the values it holds: exactly the block's length. */
+  interface Streamed {
+    void writeTo(DataOutputStream out) throws IOException;
+  }
 
   EncodedValues(byte[] bytes, int offset, int length, int count) {
     this.bytes = bytes;
     this.offset = offset;
     this.length = length;
     this.count = count;
+    this.streamed = null;
+  }
+
+  private EncodedValues(Streamed streamed, int length, int count) {
+    this.bytes = null;
+    this.offset = 0;
+    this.length = length;
+    this.count = count;
+    this.streamed = streamed;
+  }
+
+  /**
+   * A block of {@code count x ([u32 n][n bytes])} under {@code tag}, written from the arrays when sent;
+   * its size must fit a frame.
+   */
+  static EncodedValues ofByteArrays(byte tag, byte[][] arrays, int length) {
+    return new EncodedValues(out -> {
+      out.writeByte(tag);
+      out.writeInt(arrays.length);
+      for (byte[] a : arrays) {
+        out.writeInt(a.length);
+        writeSlices(out, a, 0, a.length);
+      }
+    }, length, arrays.length);
+  }
+
+  /** A block of {@code length} bytes holding {@code count} values that {@code streamed} writes when sent. */
+  static EncodedValues streamed(Streamed streamed, int length, int count) {
+    return new EncodedValues(streamed, length, count);
   }
 
   /**
@@ -42,13 +85,42 @@ public final class EncodedValues {
     return length;
   }
 
+  /**
+   * Writes the block in slices of {@link Frame#IO_SLICE}: a pipe's {@code FileOutputStream} copies what
+   * one call writes into a native buffer of that size first, so one call for 100 MB would allocate
+   * 100 MB outside the heap (and fault it in) before writing a byte.
+   */
   public void writeTo(DataOutputStream out) throws IOException {
-    out.write(bytes, offset, length);
+    if (streamed == null) {
+      writeSlices(out, bytes, offset, length);
+    } else {
+      streamed.writeTo(out);
+    }
+  }
+
+  static void writeSlices(DataOutputStream out, byte[] b, int offset, int length) throws IOException {
+    for (int at = offset, end = offset + length; at < end; at += Frame.IO_SLICE) {
+      out.write(b, at, Math.min(Frame.IO_SLICE, end - at));
+    }
   }
 
   /** The block as an array of its exact size: the underlying array when it is exactly that, else a copy. */
   public byte[] toByteArray() {
+    if (streamed != null) {
+      ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream(length);
+      try {
+        writeTo(new DataOutputStream(buf));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e); // an in-memory stream does not fail
+      }
+      return buf.toByteArray();
+    }
     return offset == 0 && length == bytes.length ? bytes : Arrays.copyOfRange(bytes, offset, offset + length);
+  }
+
+  /** The block backed by one array: itself, or for a block of byte arrays a copy, for decoding here (tests). */
+  EncodedValues inOneArray() {
+    return streamed == null ? this : new EncodedValues(toByteArray(), 0, length, count);
   }
 
   byte[] bytes() {
@@ -61,15 +133,20 @@ public final class EncodedValues {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof EncodedValues e
-        && Arrays.equals(bytes, offset, offset + length, e.bytes, e.offset, e.offset + e.length);
+    if (!(o instanceof EncodedValues other)) {
+      return false;
+    }
+    EncodedValues a = inOneArray();
+    EncodedValues b = other.inOneArray();
+    return Arrays.equals(a.bytes, a.offset, a.offset + a.length, b.bytes, b.offset, b.offset + b.length);
   }
 
   @Override
   public int hashCode() {
+    EncodedValues a = inOneArray();
     int h = 1;
-    for (int i = offset; i < offset + length; i++) {
-      h = 31 * h + bytes[i];
+    for (int i = a.offset; i < a.offset + a.length; i++) {
+      h = 31 * h + a.bytes[i];
     }
     return h;
   }

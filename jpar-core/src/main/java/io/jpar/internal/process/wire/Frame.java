@@ -4,7 +4,9 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The envelope of every message on a worker's stdin or stdout: {@code [u8 magic][u8 type][u32
@@ -21,12 +23,21 @@ public record Frame(byte type, byte[] payload) {
   public static final int MAX_LENGTH = 1 << 30;
   public static final int HEADER_LENGTH = 1 + 1 + 4;
   /**
-   * Payloads up to this size are read into an array of their announced size. Beyond it the array
-   * grows eightfold as the bytes arrive, so that a torn length field costs at most eight times what
-   * was sent, not what it claims, and a real payload of many megabytes is copied about once more.
+   * Payloads up to this size are read into an array of their announced size. Beyond it the first
+   * eighth of the payload is read into slices of this size as it arrives, and only then is the
+   * payload's array allocated, the slices copied in and the rest read straight into it: a torn length
+   * field costs at most eight times what was really sent, never what it claims, and a real payload of
+   * a hundred megabytes costs one array and an eighth of a copy, not a chain of growing arrays (each
+   * copied, each garbage in a worker's small heap).
    */
   private static final int TRUSTED_LENGTH = 1 << 20;
-  private static final int GROWTH = 8;
+  private static final int TRUSTED_FACTOR = 8;
+  /**
+   * Large payloads are written and read this many bytes per call: a pipe's file streams copy each
+   * call's bytes through a native buffer of the call's size, allocated per call (a pipe holds 64 KB
+   * anyway).
+   */
+  static final int IO_SLICE = 1 << 16;
 
   // Parent -> worker
   public static final byte CONFIG = 1;
@@ -37,6 +48,7 @@ public record Frame(byte type, byte[] payload) {
   public static final byte RESULTS = 11;
   public static final byte INIT_FAILED = 12;
   public static final byte FATAL = 13;
+  public static final byte HEARTBEAT = 14;
 
   /** The name of a type constant, for messages: {@code "RESULTS"}, or {@code "unknown type 42"}. */
   public static String typeName(byte type) {
@@ -48,6 +60,7 @@ public record Frame(byte type, byte[] payload) {
       case RESULTS -> "RESULTS";
       case INIT_FAILED -> "INIT_FAILED";
       case FATAL -> "FATAL";
+      case HEARTBEAT -> "HEARTBEAT";
       default -> "unknown type " + type;
     };
   }
@@ -90,19 +103,38 @@ public record Frame(byte type, byte[] payload) {
   }
 
   private static byte[] readPayload(DataInputStream in, int length) throws IOException {
-    byte[] b = new byte[Math.min(length, TRUSTED_LENGTH)];
+    if (length <= TRUSTED_LENGTH) {
+      byte[] b = new byte[length];
+      readInto(in, b, 0, length, 0, length);
+      return b;
+    }
+    List<byte[]> slices = new ArrayList<>();
     int n = 0;
-    while (n < length) {
-      if (n == b.length) {
-        b = Arrays.copyOf(b, (int) Math.min(length, (long) GROWTH * b.length));
-      }
-      int r = in.read(b, n, b.length - n);
+    while (n < length / TRUSTED_FACTOR) {
+      byte[] slice = new byte[Math.min(TRUSTED_LENGTH, length - n)];
+      readInto(in, slice, 0, slice.length, n, length);
+      slices.add(slice);
+      n += slice.length;
+    }
+    byte[] b = new byte[length];
+    int at = 0;
+    for (byte[] slice : slices) {
+      System.arraycopy(slice, 0, b, at, slice.length);
+      at += slice.length;
+    }
+    readInto(in, b, n, length, n, length);
+    return b;
+  }
+
+  /** Fills {@code b[from, to)}; {@code done} of the frame's {@code length} bytes came before, for the message. */
+  private static void readInto(DataInputStream in, byte[] b, int from, int to, int done, int length) throws IOException {
+    for (int n = from; n < to; ) {
+      int r = in.read(b, n, Math.min(IO_SLICE, to - n));
       if (r < 0) {
-        throw new EOFException("the stream ended inside a frame: " + n + " of " + length + " payload bytes");
+        throw new EOFException("the stream ended inside a frame: " + (done + n - from) + " of " + length + " payload bytes");
       }
       n += r;
     }
-    return b;
   }
 
   @Override

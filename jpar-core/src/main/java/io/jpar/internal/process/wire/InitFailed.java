@@ -1,16 +1,19 @@
 package io.jpar.internal.process.wire;
 
+import io.jpar.internal.process.wire.Frame.ProtocolException;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
 
 /**
- * INIT_FAILED: the initializer threw; the worker exits after sending this. {@code [failure, to the
- * end]}.
+ * INIT_FAILED: the initializer threw, or ran past its limit; the worker exits after sending this.
+ * {@code [u8 hung][failure, to the end]}.
  *
+ * @param hung true if the initializer did not return within its limit: the failure's stack trace is
+ *     then where the initializer was at that moment
  * @param failure the codec's encoding of the {@link RemoteFailure}; not copied
  */
-public record InitFailed(byte[] failure) implements Message.ToParent {
+public record InitFailed(boolean hung, byte[] failure) implements Message.ToParent {
   @Override
   public byte type() {
     return Frame.INIT_FAILED;
@@ -18,31 +21,33 @@ public record InitFailed(byte[] failure) implements Message.ToParent {
 
   @Override
   public int payloadLength() {
-    return failure.length;
+    return 1 + failure.length;
   }
 
   @Override
   public void writePayload(DataOutputStream out) throws IOException {
+    out.writeBoolean(hung);
     out.write(failure);
   }
 
-  /** Any bytes are a failure as far as the layout goes; the codec judges them. Takes the payload as is. */
-  public static InitFailed decode(byte[] payload) {
-    return new InitFailed(payload);
+  /** Any bytes after the flag are a failure as far as the layout goes; the codec judges them. */
+  public static InitFailed decode(byte[] payload) throws ProtocolException {
+    PayloadReader r = new PayloadReader("INIT_FAILED frame", payload);
+    return new InitFailed(r.bool("hung"), r.rest());
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof InitFailed f && Arrays.equals(f.failure, failure);
+    return o instanceof InitFailed f && f.hung == hung && Arrays.equals(f.failure, failure);
   }
 
   @Override
   public int hashCode() {
-    return Arrays.hashCode(failure);
+    return 31 * Boolean.hashCode(hung) + Arrays.hashCode(failure);
   }
 
   @Override
   public String toString() {
-    return "InitFailed[failure=" + failure.length + " bytes]";
+    return "InitFailed[hung=" + hung + ", failure=" + failure.length + " bytes]";
   }
 }

@@ -13,14 +13,16 @@ import java.io.IOException;
  *
  * <pre>
  * parent -> worker
- *   CONFIG       {@link Config}      [i32 workerId][str codecClass][str allowPatterns][u8 flushEachResult][bytes initializer]
+ *   CONFIG       {@link Config}      [i32 workerId][str codecClass][str allowPatterns][u8 flushEachResult]
+ *                                    [i32 heartbeatMillis][i32 initializerTimeoutMillis][bytes initializer]
  *   BATCH        {@link RunBatch}    [i64 batchId][i32 taskId][bytes taskCode][values inputs, to the end]
  *   SHUTDOWN     {@link Shutdown}    (empty)
  * worker -> parent
  *   HELLO        {@link Hello}       [i64 pid]
  *   RESULTS      {@link Results}     [i64 batchId][i32 from][u8 last][i64 wallNanos][i64 cpuNanos][values, to the end]
- *   INIT_FAILED  {@link InitFailed}  [failure, to the end]
+ *   INIT_FAILED  {@link InitFailed}  [u8 hung][failure, to the end]
  *   FATAL        {@link Fatal}       [i64 batchId][i32 index][failure, to the end]
+ *   HEARTBEAT    {@link Heartbeat}   (empty)
  * </pre>
  *
  * A {@code failure} is the codec's encoding of a {@link RemoteFailure}. Booleans are 0 or 1; counts,
@@ -67,7 +69,7 @@ public sealed interface Message permits Message.ToWorker, Message.ToParent {
   }
 
   /** What a worker sends; what the parent decodes. */
-  sealed interface ToParent extends Message permits Hello, Results, InitFailed, Fatal {
+  sealed interface ToParent extends Message permits Hello, Results, InitFailed, Fatal, Heartbeat {
     /** The parent's decoder: rejects any frame the parent is not meant to receive. */
     static ToParent decode(Frame f) throws ProtocolException {
       return switch (f.type()) {
@@ -75,6 +77,7 @@ public sealed interface Message permits Message.ToWorker, Message.ToParent {
         case Frame.RESULTS -> Results.decode(f.payload());
         case Frame.INIT_FAILED -> InitFailed.decode(f.payload());
         case Frame.FATAL -> Fatal.decode(f.payload());
+        case Frame.HEARTBEAT -> Heartbeat.decode(f.payload());
         default -> throw new ProtocolException("the parent does not expect a frame of " + Frame.typeName(f.type()));
       };
     }

@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Encodes an array of values (a chunk's inputs or results) as one block. Arrays of one simple JDK type
@@ -22,7 +23,17 @@ import java.nio.charset.StandardCharsets;
  *   DOUBLES  count x f64
  *   STRINGS  count x ([u32 n][n bytes of UTF-8])
  *   CODEC    [u32 n][n bytes: the codec's encoding of an Object[count]]
+ *   BYTES    count x ([u32 n][n bytes])                      byte[]
+ *   ARRAYS   [u8 kind] count x ([u32 n][n elements])         int[] long[] double[] float[] short[] char[] boolean[]
+ *   BUFFERS  count x ([u8 direct][u32 n][n bytes])           ByteBuffer: its remaining bytes
  * </pre>
+ *
+ * <p>Big values take the raw paths: a {@code byte[]} is copied once into the block and once out of it,
+ * with no object stream between (which costs per block of 1 KB and grows its buffer by copying); the
+ * elements of a primitive array go in one bulk copy each way, big-endian like every other number here
+ * (booleans as 0 or 1). A {@link ByteBuffer} arrives as a buffer of the same kind (heap or direct)
+ * holding the bytes between the sender's position and limit, at position 0; the sender's position is
+ * not moved.
  *
  * The block is exactly that long: it is the tail of the messages that carry one, with nothing after it.
  * Strings travel as UTF-8, so an unpaired surrogate arrives as {@code ?}, as {@link String#getBytes}
@@ -33,7 +44,10 @@ public final class Values {
   private static final byte INTS = 1;
   private static final byte LONGS = 2;
   private static final byte DOUBLES = 3;
-  private static final byte STRINGS = 4;
+  static final byte STRINGS = 4;
+  static final byte BYTES = 5;
+  static final byte ARRAYS = 6;
+  private static final byte BUFFERS = 7;
   private static final int HEADER = 1 + 4;
   private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
   /** Ints are encoded and decoded this many at a time (see putInts). */
@@ -69,23 +83,55 @@ public final class Values {
       }
       case STRINGS -> {
         byte[][] utf8 = new byte[n][];
-        long size = 4L * n;
         for (int i = 0; i < n; i++) {
           utf8[i] = ((String) values[i]).getBytes(StandardCharsets.UTF_8);
-          size += utf8[i].length;
         }
-        ByteBuffer b = header(tag, n, size);
-        for (byte[] s : utf8) {
-          b.putInt(s.length).put(s);
+        yield arraysBlock(tag, utf8, "strings");
+      }
+      case BYTES -> {
+        byte[][] arrays = new byte[n][];
+        for (int i = 0; i < n; i++) {
+          arrays[i] = (byte[]) values[i];
+        }
+        yield arraysBlock(tag, arrays, "byte arrays"); // written from the arrays themselves
+      }
+      case BUFFERS -> {
+        ByteBuffer b = header(tag, n, buffersLength(values));
+        for (Object v : values) {
+          ByteBuffer src = ((ByteBuffer) v).duplicate();
+          b.put((byte) (src.isDirect() ? 1 : 0)).putInt(src.remaining()).put(src);
         }
         yield block(b, n);
       }
+      case ARRAYS -> PrimitiveArrays.encode(values);
       default -> {
         CodecBuffer buf = new CodecBuffer();
         codec.encode(values, buf);
         yield buf.finish(n);
       }
     };
+  }
+
+  /** A block of {@code count x ([u32 n][n bytes])} that writes the arrays themselves when sent. */
+  private static EncodedValues arraysBlock(byte tag, byte[][] arrays, String what) throws IOException {
+    long length = HEADER;
+    for (byte[] a : arrays) {
+      length += 4 + a.length;
+    }
+    if (length > Frame.MAX_LENGTH - 64) {
+      throw new IOException("a chunk of " + arrays.length + " " + what + " takes " + length + " bytes, more than a frame"
+          + " holds (1 GiB); use smaller chunks, or SharedBytes for a large input many tasks read");
+    }
+    return EncodedValues.ofByteArrays(tag, arrays, (int) length);
+  }
+
+  /** The body of a block of buffers: per buffer, a flag, a length and its remaining bytes. */
+  private static long buffersLength(Object[] values) {
+    long size = 0;
+    for (Object v : values) {
+      size += 5 + ((ByteBuffer) v).remaining();
+    }
+    return size;
   }
 
   /** A compact block of exactly its size, header written; it must fit one array. */
@@ -152,6 +198,20 @@ public final class Values {
         n = r.index("count");
         r.skip(r.count("codec length", 1), "codec bytes");
       }
+      case BYTES -> {
+        n = r.count("count", 4);
+        for (int i = 0; i < n; i++) {
+          r.skip(r.count("byte[] length", 1), "byte[]");
+        }
+      }
+      case BUFFERS -> {
+        n = r.count("count", 5);
+        for (int i = 0; i < n; i++) {
+          r.bool("direct");
+          r.skip(r.count("buffer length", 1), "buffer");
+        }
+      }
+      case ARRAYS -> n = PrimitiveArrays.parse(r);
       default -> throw r.error("unknown value tag " + tag);
     }
     r.end();
@@ -164,7 +224,8 @@ public final class Values {
    * arrives wrapped in an {@link IOException}; a {@link ProtocolException} says the codec's bytes did
    * not hold the array of {@code count} values the block announced.
    */
-  public static Object[] read(EncodedValues block, Codec codec) throws IOException, ClassNotFoundException {
+  public static Object[] read(EncodedValues encoded, Codec codec) throws IOException, ClassNotFoundException {
+    EncodedValues block = encoded.inOneArray();
     byte[] b = block.bytes();
     int at = block.offset() + HEADER;
     int n = block.count();
@@ -199,6 +260,25 @@ public final class Values {
           at += 4 + len;
         }
       }
+      case BYTES -> {
+        values = new Object[n];
+        for (int i = 0; i < n; i++) {
+          int len = ByteBuffer.wrap(b).getInt(at);
+          values[i] = Arrays.copyOfRange(b, at + 4, at + 4 + len);
+          at += 4 + len;
+        }
+      }
+      case BUFFERS -> {
+        values = new Object[n];
+        for (int i = 0; i < n; i++) {
+          boolean direct = b[at] != 0;
+          int len = ByteBuffer.wrap(b).getInt(at + 1);
+          ByteBuffer v = direct ? ByteBuffer.allocateDirect(len) : ByteBuffer.allocate(len);
+          values[i] = v.put(b, at + 5, len).flip();
+          at += 5 + len;
+        }
+      }
+      case ARRAYS -> values = PrimitiveArrays.read(b, block.offset() + HEADER, n);
       default -> {
         Object decoded;
         try {
@@ -252,18 +332,22 @@ public final class Values {
     if (values[0] == null) {
       return CODEC;
     }
-    Class<?> c = values[0].getClass();
+    Class<?> c = values[0] instanceof ByteBuffer ? ByteBuffer.class : values[0].getClass();
     byte tag =
         c == Integer.class ? INTS
             : c == Long.class ? LONGS
             : c == Double.class ? DOUBLES
             : c == String.class ? STRINGS
+            : c == byte[].class ? BYTES
+            : c == ByteBuffer.class ? BUFFERS
+            : PrimitiveArrays.kindOf(c) >= 0 ? ARRAYS
             : CODEC;
     if (tag == CODEC) {
       return CODEC;
     }
     for (Object v : values) {
-      if (v == null || v.getClass() != c) {
+      // A buffer of any class (heap, direct, read-only) goes as its bytes; everything else as its exact class.
+      if (v == null || (tag == BUFFERS ? !(v instanceof ByteBuffer) : v.getClass() != c)) {
         return CODEC;
       }
     }

@@ -5,6 +5,7 @@ import io.jpar.internal.process.wire.Config;
 import io.jpar.internal.process.wire.EncodedValues;
 import io.jpar.internal.process.wire.Fatal;
 import io.jpar.internal.process.wire.Frame;
+import io.jpar.internal.process.wire.Heartbeat;
 import io.jpar.internal.process.wire.Hello;
 import io.jpar.internal.process.wire.InitFailed;
 import io.jpar.internal.process.wire.JavaSerializationCodec;
@@ -12,6 +13,7 @@ import io.jpar.internal.process.wire.Message;
 import io.jpar.internal.process.wire.RemoteFailure;
 import io.jpar.internal.process.wire.Results;
 import io.jpar.internal.process.wire.RunBatch;
+import io.jpar.internal.process.wire.SharedFiles;
 import io.jpar.internal.process.wire.Shutdown;
 import io.jpar.internal.process.wire.Values;
 import io.jpar.spi.Codec;
@@ -30,6 +32,8 @@ import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The {@code main} of a worker JVM. It owns the real stdout for frames and points {@code System.out}
@@ -38,7 +42,7 @@ import java.util.Map;
  * worker halts at once), and a watchdog halts the worker if the parent dies while a task runs.
  *
  * <p>Exit codes: 0 after SHUTDOWN, 2 if the parent vanished, 3 on a protocol error, 70 after a fatal
- * error in a task ({@link VirtualMachineError}), 71 when the initializer failed.
+ * error in a task ({@link VirtualMachineError}), 71 when the initializer failed or ran past its limit.
  */
 public final class WorkerMain {
   static final int EXIT_PARENT_GONE = 2;
@@ -87,6 +91,7 @@ public final class WorkerMain {
     if (parentPid < 0) {
       return;
     }
+    parentTag = SharedFiles.ownerTag(ProcessHandle.current().parent().orElseThrow());
     Thread watchdog = new Thread(() -> {
       while (true) {
         try {
@@ -96,7 +101,7 @@ public final class WorkerMain {
         }
         long now = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
         if (now != parentPid) {
-          Runtime.getRuntime().halt(EXIT_PARENT_GONE);
+          parentGone();
         }
       }
     }, "jpar-worker-watchdog");
@@ -109,11 +114,27 @@ public final class WorkerMain {
     try {
       return Message.ToWorker.decode(Frame.readFrom(in));
     } catch (EOFException e) {
-      Runtime.getRuntime().halt(EXIT_PARENT_GONE);
+      parentGone();
     } catch (IOException e) {
       protocolError("cannot read from the parent: " + e);
     }
     throw new AssertionError("halted");
+  }
+
+  /** Whose shared files to delete should the parent die: its pid and start time, or null if unknown. */
+  private static volatile String parentTag;
+
+  /**
+   * The parent died without closing the pool (killed, or it crashed): delete the shared files it can
+   * no longer delete itself (the sibling workers may race to do the same; deleting twice is harmless),
+   * then halt.
+   */
+  private static void parentGone() {
+    String tag = parentTag;
+    if (tag != null) {
+      SharedFiles.deleteOwnedBy(tag);
+    }
+    Runtime.getRuntime().halt(EXIT_PARENT_GONE);
   }
 
   private static void protocolError(String problem) {
@@ -128,6 +149,7 @@ public final class WorkerMain {
       return;
     }
     config = c;
+    startHeartbeat();
     codec = createCodec(config);
     initialize();
     send(new Hello(ProcessHandle.current().pid()));
@@ -135,7 +157,9 @@ public final class WorkerMain {
       switch (nextMessage()) {
         case RunBatch b -> runBatch(b);
         case Shutdown s -> {
-          frames.flush();
+          synchronized (frames) {
+            frames.flush();
+          }
           System.exit(0);
         }
         case Config again -> protocolError("a second CONFIG: " + again);
@@ -150,18 +174,83 @@ public final class WorkerMain {
     return (Codec) Class.forName(config.codecClass()).getConstructor().newInstance();
   }
 
+  /**
+   * Says "alive" every {@link Config#heartbeatMillis} from a daemon thread of its own, through the same
+   * stream as the results and under its lock, so frames never interleave. It runs whatever the main
+   * thread does: a task computing for minutes is not silent, while a stopped or frozen JVM is.
+   */
+  private void startHeartbeat() {
+    long every = config.heartbeatMillis();
+    if (every <= 0) {
+      return;
+    }
+    Thread beat = new Thread(() -> {
+      try {
+        while (true) {
+          send(new Heartbeat());
+          Thread.sleep(every);
+        }
+      } catch (IOException | InterruptedException e) {
+        // the parent is gone (the main thread notices and halts) or the JVM is exiting
+      }
+    }, "jpar-worker-heartbeat");
+    beat.setDaemon(true);
+    beat.start();
+  }
+
   @SuppressWarnings("unchecked")
-  private void initialize() throws IOException {
+  private void initialize() throws IOException, InterruptedException {
     if (config.initializer().length == 0) {
       return;
+    }
+    AtomicBoolean over = new AtomicBoolean();
+    Thread main = Thread.currentThread();
+    if (config.initializerTimeoutMillis() > 0) {
+      startInitializerWatchdog(main, over);
     }
     try {
       Task<Object, Object> init = (Task<Object, Object>) Values.decodeOne(config.initializer(), codec);
       init.apply(config.workerId());
     } catch (Throwable t) {
-      send(new InitFailed(encodeFailure(t)));
-      Runtime.getRuntime().halt(EXIT_INIT_FAILED);
+      if (over.compareAndSet(false, true)) {
+        send(new InitFailed(false, encodeFailure(t)));
+        Runtime.getRuntime().halt(EXIT_INIT_FAILED);
+      }
     }
+    if (!over.compareAndSet(false, true)) {
+      Thread.sleep(Long.MAX_VALUE); // the watchdog is reporting the hang and halting the JVM
+    }
+  }
+
+  /**
+   * Past the initializer's limit, reports it as hung with the stack it is stuck in — taken here, where
+   * it runs, which is what the caller needs to see — and halts the worker. {@code over} decides who
+   * reports: the initializer's own end or this watchdog, whichever comes first.
+   */
+  private void startInitializerWatchdog(Thread init, AtomicBoolean over) {
+    long limit = config.initializerTimeoutMillis();
+    Thread watchdog = new Thread(() -> {
+      try {
+        Thread.sleep(limit);
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (!over.compareAndSet(false, true)) {
+        return;
+      }
+      // A JDK type, so that it decodes in the caller whatever its filter; its stack is the initializer's.
+      TimeoutException hung = new TimeoutException(
+          "the initializer did not return within its limit of " + limit + " ms (initializerTimeout); this is where it was");
+      hung.setStackTrace(init.getStackTrace());
+      try {
+        send(new InitFailed(true, encodeFailure(hung)));
+      } catch (IOException e) {
+        // the parent is gone; nothing to tell
+      }
+      Runtime.getRuntime().halt(EXIT_INIT_FAILED);
+    }, "jpar-worker-init-watchdog");
+    watchdog.setDaemon(true);
+    watchdog.start();
   }
 
   @SuppressWarnings("unchecked")
@@ -332,8 +421,11 @@ public final class WorkerMain {
     return Values.encodeOne(RemoteFailure.of(t, safeEncode(t)), codec);
   }
 
+  /** Writes one frame; under the stream's lock, as the heartbeat thread writes too. */
   private void send(Message.ToParent message) throws IOException {
-    message.writeTo(frames);
-    frames.flush();
+    synchronized (frames) {
+      message.writeTo(frames);
+      frames.flush();
+    }
   }
 }

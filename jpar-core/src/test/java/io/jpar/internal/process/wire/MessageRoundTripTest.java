@@ -9,9 +9,12 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -27,11 +30,22 @@ class MessageRoundTripTest {
   @Test
   void configRoundTrips() throws IOException {
     byte[] initializer = {1, 2, 3, (byte) 0xA7, -1};
-    assertToWorker(new Config(1, JavaSerializationCodec.class.getName(), "", false, new byte[0]));
-    assertToWorker(new Config(Integer.MAX_VALUE, "com.example.Codec", "com.example.**;org.*", true, initializer));
-    assertToWorker(new Config(Integer.MIN_VALUE, UNICODE, UNICODE, true, initializer));
+    assertToWorker(new Config(1, JavaSerializationCodec.class.getName(), "", false, 0, 0, new byte[0]));
+    assertToWorker(new Config(Integer.MAX_VALUE, "com.example.Codec", "com.example.**;org.*", true, 500, 60_000,
+        initializer));
+    assertToWorker(new Config(Integer.MIN_VALUE, UNICODE, UNICODE, true, Integer.MAX_VALUE, Integer.MAX_VALUE, initializer));
     // Longer than writeUTF's 64 KB: the strings' lengths are u32.
-    assertToWorker(new Config(7, "", "x.".repeat(40_000), false, new byte[100_000]));
+    assertToWorker(new Config(7, "", "x.".repeat(40_000), false, 1, 1, new byte[100_000]));
+  }
+
+  @Test
+  void aConfigWithANegativeLimitIsRefusedNamingTheField() throws IOException {
+    byte[] payload = frameOf(new Config(1, "c", "", false, 500, 0, new byte[0])).payload();
+    // workerId, codec class "c", allow patterns "", flush: the heartbeat field starts after them
+    int at = 4 + 4 + 1 + 4 + 1;
+    payload[at] = (byte) 0x80;
+    assertThatThrownBy(() -> Config.decode(payload))
+        .isInstanceOf(Frame.ProtocolException.class).hasMessageContaining("heartbeat millis");
   }
 
   @Test
@@ -68,8 +82,17 @@ class MessageRoundTripTest {
 
   @Test
   void initFailedRoundTrips() throws IOException {
-    assertToParent(new InitFailed(new byte[0]));
-    assertToParent(new InitFailed(Values.encodeOne(RemoteFailure.of(new Error(UNICODE), null), CODEC)));
+    assertToParent(new InitFailed(false, new byte[0]));
+    assertToParent(new InitFailed(false, Values.encodeOne(RemoteFailure.of(new Error(UNICODE), null), CODEC)));
+    assertToParent(new InitFailed(true, Values.encodeOne(RemoteFailure.of(new Error(UNICODE), null), CODEC)));
+  }
+
+  @Test
+  void heartbeatRoundTripsEmpty() throws IOException {
+    assertToParent(new Heartbeat());
+    assertThat(frameOf(new Heartbeat()).payload()).isEmpty();
+    assertThatThrownBy(() -> Heartbeat.decode(new byte[1]))
+        .isInstanceOf(Frame.ProtocolException.class).hasMessageContaining("HEARTBEAT");
   }
 
   @Test
@@ -81,7 +104,7 @@ class MessageRoundTripTest {
 
   @Test
   void eachSideRejectsTheOtherSidesMessages() throws IOException {
-    Frame config = frameOf(new Config(1, "c", "", false, new byte[0]));
+    Frame config = frameOf(new Config(1, "c", "", false, 0, 0, new byte[0]));
     Frame hello = frameOf(new Hello(1));
     assertThatThrownBy(() -> Message.ToParent.decode(config))
         .isInstanceOf(Frame.ProtocolException.class).hasMessageContaining("CONFIG");
@@ -98,6 +121,65 @@ class MessageRoundTripTest {
     assertValues(Long.MIN_VALUE, 0L, Long.MAX_VALUE);
     assertValues(Double.NaN, -0.0, 0.0, Double.NEGATIVE_INFINITY, Double.MIN_VALUE, Double.MAX_VALUE);
     assertValues("", UNICODE, "x".repeat(70_000));
+  }
+
+  @Test
+  void bigValuesRoundTripRawWithTheirEdges() throws Exception {
+    assertValues(new byte[0], new byte[] {-128, 0, 127}, new byte[70_000]);
+    assertValues(new int[] {Integer.MIN_VALUE, -1, 0, Integer.MAX_VALUE}, new int[0]);
+    assertValues(new long[] {Long.MIN_VALUE, Long.MAX_VALUE}, new long[3]);
+    assertValues(new double[] {Double.NaN, -0.0, Double.MAX_VALUE, Double.NEGATIVE_INFINITY});
+    assertValues(new float[] {Float.NaN, -0.0f, Float.MIN_VALUE}, new float[1]);
+    assertValues(new short[] {Short.MIN_VALUE, 1, Short.MAX_VALUE});
+    assertValues(new char[] {'a', '\u0000', '\uffff', '\ud800'}, new char[0]);
+    assertValues(new boolean[] {true, false, true}, new boolean[0]);
+    assertValues(ByteBuffer.wrap(new byte[] {1, 2, 3}), ByteBuffer.allocate(0));
+    // Longer than one 64 KB slice of the writer's conversion buffer, with an odd tail.
+    assertValues(IntStream.range(0, 100_003).toArray(), LongStream.range(0, 20_001).toArray());
+    boolean[] flags = new boolean[70_001];
+    flags[70_000] = true;
+    assertValues(flags);
+  }
+
+  @Test
+  void rawValuesCostTheirBytesAndAFewMore() throws IOException {
+    assertThat(encode((Object) new byte[1000]).length()).isEqualTo(1 + 4 + 4 + 1000);
+    assertThat(encode(new long[100], new long[1]).length()).isEqualTo(1 + 4 + 1 + 2 * 4 + 8 * 101);
+    assertThat(encode((Object) ByteBuffer.allocateDirect(10)).length()).isEqualTo(1 + 4 + 1 + 4 + 10);
+  }
+
+  @Test
+  void aBufferArrivesAsItsRemainingBytesOfTheSameKindAndTheSendersPositionStays() throws Exception {
+    ByteBuffer direct = ByteBuffer.allocateDirect(8).put(new byte[] {9, 8, 7, 6, 5, 4, 3, 2});
+    direct.position(2).limit(5);
+    ByteBuffer heap = ByteBuffer.wrap(new byte[] {1, 2, 3, 4}, 1, 2).asReadOnlyBuffer();
+    Object[] out = Values.read(Values.parse(encode(direct, heap).toByteArray()), CODEC);
+    ByteBuffer d = (ByteBuffer) out[0];
+    ByteBuffer h = (ByteBuffer) out[1];
+    assertThat(d.isDirect()).isTrue();
+    assertThat(d.position()).isZero();
+    assertThat(d.remaining()).isEqualTo(3);
+    assertThat(d.get(0)).isEqualTo((byte) 7);
+    assertThat(h.isDirect()).isFalse();
+    assertThat(h.remaining()).isEqualTo(2);
+    assertThat(h.get(0)).isEqualTo((byte) 2);
+    assertThat(direct.position()).isEqualTo(2);
+  }
+
+  @Test
+  void mixedArraysTakeTheCodecAndStillRoundTrip() throws Exception {
+    assertValues(new byte[] {1}, new int[] {2});
+    assertValues(new byte[] {1}, null);
+  }
+
+  @Test
+  void aFrameOfAHundredMegabyteArrayIsReadWhole() throws IOException {
+    byte[] big = new byte[100 << 20];
+    big[big.length - 1] = 42;
+    RunBatch batch = new RunBatch(1, 2, new byte[0], encode((Object) big));
+    RunBatch back = (RunBatch) Message.ToWorker.decode(frameOf(batch));
+    assertThat(back.inputs().count()).isEqualTo(1);
+    assertThat(back.inputs().length()).isEqualTo(batch.inputs().length());
   }
 
   @Test
@@ -145,6 +227,17 @@ class MessageRoundTripTest {
     byte[] bytes = bytesOf(new Hello(1));
     DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 0, bytes.length - 3));
     assertThatThrownBy(() -> Frame.readFrom(in)).hasMessage("the stream ended inside a frame: 5 of 8 payload bytes");
+  }
+
+  @Test
+  void aLargeFrameCutShortSaysHowFarItGot() throws IOException {
+    byte[] bytes = bytesOf(new RunBatch(1, 2, new byte[0], encode((Object) new byte[20 << 20])));
+    for (int cut : new int[] {1 << 20, 10 << 20}) {
+      DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 0, Frame.HEADER_LENGTH + cut));
+      assertThatThrownBy(() -> Frame.readFrom(in))
+          .hasMessage("the stream ended inside a frame: " + cut + " of " + (bytes.length - Frame.HEADER_LENGTH)
+              + " payload bytes");
+    }
   }
 
   static EncodedValues encode(Object... values) throws IOException {

@@ -275,8 +275,9 @@ class WireFuzzTest {
   Arbitrary<Message> messages() {
     Arbitrary<byte[]> blobs = Arbitraries.bytes().array(byte[].class).ofMaxSize(40);
     Arbitrary<EncodedValues> blocks = valueArrays().map(WireFuzzTest::encode);
-    Arbitrary<Config> configs = Combinators.combine(
-            Arbitraries.integers(), wellFormedStrings(), wellFormedStrings(), Arbitraries.of(true, false), blobs)
+    Arbitrary<Integer> limits = Arbitraries.integers().greaterOrEqual(0);
+    Arbitrary<Config> configs = Combinators.combine(Arbitraries.integers(), wellFormedStrings(), wellFormedStrings(),
+            Arbitraries.of(true, false), limits, limits, blobs)
         .as(Config::new);
     Arbitrary<RunBatch> batches = Combinators.combine(Arbitraries.longs(), Arbitraries.integers(), blobs, blocks)
         .as(RunBatch::new);
@@ -286,7 +287,8 @@ class WireFuzzTest {
     Arbitrary<Fatal> fatals = Combinators.combine(Arbitraries.longs(), Arbitraries.integers().greaterOrEqual(0), blobs)
         .as(Fatal::new);
     return Arbitraries.oneOf(configs, batches, Arbitraries.just(new Shutdown()), Arbitraries.longs().map(Hello::new),
-        results, blobs.map(InitFailed::new), fatals);
+        results, Combinators.combine(Arbitraries.of(true, false), blobs).as(InitFailed::new), fatals,
+        Arbitraries.just(new Heartbeat()));
   }
 
   @Provide
@@ -299,18 +301,24 @@ class WireFuzzTest {
         Arbitraries.longs().list().ofMaxSize(10).map(List::toArray),
         Arbitraries.doubles().list().ofMaxSize(10).map(List::toArray),
         Arbitraries.strings().ofMaxLength(12).list().ofMaxSize(10).map(List::toArray),
+        Arbitraries.bytes().array(byte[].class).ofMaxSize(20).list().ofMaxSize(4).map(List::toArray),
+        Arbitraries.integers().array(int[].class).ofMaxSize(10).list().ofMaxSize(4).map(List::toArray),
+        Arbitraries.doubles().array(double[].class).ofMaxSize(6).list().ofMaxSize(4).map(List::toArray),
+        Arbitraries.of(true, false).array(boolean[].class).ofMaxSize(6).list().ofMaxSize(4).map(List::toArray),
+        Arbitraries.bytes().array(byte[].class).ofMaxSize(12).map(b -> (Object) ByteBuffer.wrap(b)).list().ofMaxSize(4)
+            .map(List::toArray),
         mixed.list().ofMaxSize(6).map(List::toArray));
   }
 
   @Provide
   Arbitrary<Byte> types() {
     return Arbitraries.oneOf(Arbitraries.of(Frame.CONFIG, Frame.BATCH, Frame.SHUTDOWN, Frame.HELLO, Frame.RESULTS,
-        Frame.INIT_FAILED, Frame.FATAL), Arbitraries.bytes());
+        Frame.INIT_FAILED, Frame.FATAL, Frame.HEARTBEAT), Arbitraries.bytes());
   }
 
   @Provide
   Arbitrary<Byte> tags() {
-    return Arbitraries.oneOf(Arbitraries.bytes().between((byte) 0, (byte) 4), Arbitraries.bytes());
+    return Arbitraries.oneOf(Arbitraries.bytes().between((byte) 0, (byte) 7), Arbitraries.bytes());
   }
 
   @Provide

@@ -1,0 +1,174 @@
+package io.jpar.internal.auto;
+
+import java.util.Locale;
+
+/**
+ * How many waiting tasks to keep in flight, chosen as a congestion controller chooses a window (TCP
+ * Vegas, BBR; Netflix's Vegas and Gradient limiters): against the minimum latency seen recently, the
+ * latency now tells whether calls queue somewhere. Figures in, a limit out; no clocks.
+ *
+ * <ul>
+ *   <li><b>Grow</b> while each raise pays (throughput up by >= {@value #PAYS}x): by {@code growth}, which
+ *       starts at 4 (slow start) and shrinks (square root, down to {@value #MIN_GROWTH}) after every raise
+ *       that did not pay, so probes near a known knee are small, and squares again (up to 4) after a raise
+ *       that scaled throughput almost in proportion. A raise that did not pay is taken back.
+ *   <li><b>Back off</b> when latency inflates past {@value #TOLERANCE}x the minimum without a gain in
+ *       throughput: multiplicatively, to {@code limit x TOLERANCE x min / latency} (halving at most),
+ *       the Gradient limiters' rule, and later raises are smaller, as after a raise that did not pay. A
+ *       back-off that lost throughput (the floor of latency itself moved)
+ *       is taken back, and the minimum is re-learned from there.
+ *   <li><b>Hold</b> otherwise; every {@value #PROBE_EVERY} judged spans of holding, probe one step up, so
+ *       that a knee that moved up is found. The minimum latency is the lowest of the last {@value #WINDOW}
+ *       spans, so a knee that moved down (higher latency at the same load) is seen as inflation.
+ * </ul>
+ *
+ * <p>Never above {@code max}, never below {@code floor}. Not thread-safe: the planner calls it under the
+ * auto pool's lock.
+ */
+final class ConcurrencyLimit {
+  /** A raise pays when throughput rose by this factor. */
+  static final double PAYS = 1.10;
+  /** Latency over the minimum past which calls are taken to queue. */
+  static final double TOLERANCE = 2.0;
+  static final double MIN_GROWTH = 1.25;
+  static final int PROBE_EVERY = 8;
+  static final int WINDOW = 24;
+
+  /** What one judged span showed at a limit. */
+  record Span(int limit, long latencyNanos, double tasksPerSecond) {}
+
+  /** The next limit, and why when it changed (null when held). */
+  record Step(int limit, String reason) {}
+
+  private enum Trial { NONE, RAISE, BACK_OFF }
+
+  private final int floor;
+  private final int max;
+  private final long[] latencies = new long[WINDOW];
+  private int seen;
+  private double growth = 4;
+  private Trial trial = Trial.NONE;
+  private int trialFrom;
+  private double trialFromThroughput;
+  private long trialFromLatency;
+  private int held;
+
+  ConcurrencyLimit(int floor, int max) {
+    this.floor = Math.max(1, Math.min(floor, max));
+    this.max = max;
+  }
+
+  /**
+   * Starts at {@code limit}, coming from {@code from} at which {@code before} was measured: judged as a
+   * raise by the next span.
+   */
+  void start(int from, Span before, int limit) {
+    seen = 0;
+    growth = 4;
+    held = 0;
+    observe(before.latencyNanos);
+    trial = limit > from ? Trial.RAISE : Trial.NONE;
+    trialFrom = from;
+    trialFromThroughput = before.tasksPerSecond;
+    trialFromLatency = before.latencyNanos;
+  }
+
+  /** Whether the next span judges a raise (which needs a steadier, longer span than holding). */
+  boolean judgingRaise() {
+    return trial == Trial.RAISE;
+  }
+
+  /** The throughput a raise is judged against, or NaN when none is being judged. */
+  double throughputBeforeRaise() {
+    return trial == Trial.RAISE ? trialFromThroughput : Double.NaN;
+  }
+
+  /** The lowest latency of the last spans, -1 before any. */
+  long minLatency() {
+    long min = Long.MAX_VALUE;
+    for (int i = 0; i < Math.min(seen, WINDOW); i++) {
+      min = Math.min(min, latencies[i]);
+    }
+    return min == Long.MAX_VALUE ? -1 : min;
+  }
+
+  /**
+   * The next limit after a span at {@code s.limit()}; {@code mayGrow} is false when something else (busy
+   * cores) already says more at once cannot help.
+   */
+  Step next(Span s, boolean mayGrow) {
+    if (s.latencyNanos > 0) {
+      observe(s.latencyNanos);
+    }
+    long min = minLatency();
+    double inflation = min <= 0 || s.latencyNanos <= 0 ? 1 : s.latencyNanos / (double) min;
+    double x = s.tasksPerSecond;
+    String seen = String.format(Locale.ROOT, "latency %s, %.1fx the minimum %s, %.0f tasks/s", Planner.human(s.latencyNanos),
+        inflation, Planner.human(Math.max(0, min)), x);
+    Trial judged = trial;
+    trial = Trial.NONE;
+    if (judged == Trial.RAISE) {
+      if (x < PAYS * trialFromThroughput) {
+        growth = Math.max(MIN_GROWTH, Math.sqrt(growth));
+        held = 0;
+        return new Step(trialFrom, String.format(Locale.ROOT, "%s -> back to %d at once: %d gave %.0f tasks/s against %.0f,"
+            + " less than %.0f%% more; next probes grow by %.2fx", seen, trialFrom, s.limit, x, trialFromThroughput,
+            100 * (PAYS - 1), growth));
+      }
+      if (x >= 0.8 * trialFromThroughput * s.limit / Math.max(1, trialFrom)) {
+        growth = Math.min(4, growth * growth); // it scaled almost in proportion: no queue yet, speed up again
+      }
+      if (inflation > TOLERANCE) {
+        held = 0;
+        return new Step(s.limit, null); // it paid, but calls now queue: no further; the next span may back off
+      }
+    } else if (judged == Trial.BACK_OFF && x < trialFromThroughput / PAYS) {
+      // Fewer at once lost throughput: the latency's floor itself rose (a slower service, not a queue).
+      // Go back and learn the minimum again from the latency there.
+      relearn(trialFromLatency);
+      held = 0;
+      return new Step(trialFrom, String.format(Locale.ROOT, "%s -> back to %d at once: backing off to %d lost throughput"
+          + " (%.0f against %.0f tasks/s), so the latency's floor moved; minimum re-learned as %s", seen, trialFrom,
+          s.limit, x, trialFromThroughput, Planner.human(trialFromLatency)));
+    }
+    if (inflation > TOLERANCE && s.limit > floor && judged != Trial.RAISE) {
+      int next = Math.max(floor, (int) Math.min(s.limit - 1L, (long) Math.floor(s.limit * Math.max(0.5,
+          TOLERANCE / inflation))));
+      begin(Trial.BACK_OFF, s);
+      growth = Math.max(MIN_GROWTH, Math.sqrt(growth)); // a knee is near: probe above it in smaller steps
+      held = 0;
+      return new Step(next, String.format(Locale.ROOT, "%s -> back off to %d at once: calls queue (latency past %.0fx the"
+          + " minimum)", seen, next, TOLERANCE));
+    }
+    boolean climbing = judged == Trial.RAISE; // a raise that paid continues the climb
+    boolean probe = !climbing && ++held >= PROBE_EVERY;
+    if (mayGrow && (climbing || probe) && s.limit < max) {
+      int next = (int) Math.min(max, Math.max(s.limit + 1L, (long) Math.ceil(s.limit * growth)));
+      begin(Trial.RAISE, s);
+      held = 0;
+      return new Step(next, String.format(Locale.ROOT, "%s -> %d at once (%s x%.2f%s)", seen, next,
+          climbing ? "throughput rose, so grow" : "probing after " + PROBE_EVERY + " spans held, grow", growth,
+          next == max ? ", capped by maxConcurrency" : ""));
+    }
+    if (probe) {
+      held = 0;
+    }
+    return new Step(s.limit, null);
+  }
+
+  private void begin(Trial t, Span s) {
+    trial = t;
+    trialFrom = s.limit;
+    trialFromThroughput = s.tasksPerSecond;
+    trialFromLatency = s.latencyNanos;
+  }
+
+  private void observe(long latency) {
+    latencies[seen++ % WINDOW] = latency;
+  }
+
+  private void relearn(long latency) {
+    seen = 0;
+    observe(latency);
+  }
+}

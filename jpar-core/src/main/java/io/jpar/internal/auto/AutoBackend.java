@@ -182,8 +182,13 @@ public final class AutoBackend implements Backend<AutoTask> {
       if (resizing || settling()) {
         return;
       }
-      if (span.outstanding < choice.concurrency() && dispatched - context.completedSoFar() >= choice.concurrency()) {
+      long out = dispatched - context.completedSoFar();
+      if (span.outstanding < choice.concurrency() && out >= choice.concurrency()) {
         startSpan(); // the span began before work was out (a new pool, a new batch): begin it again now
+        return;
+      }
+      if (span.outstanding > choice.concurrency() && out <= choice.concurrency()) {
+        startSpan(); // the span began above a lowered concurrency: begin it again once that has drained
         return;
       }
       Figures f = span.figures(choice, current, meter, context.completedSoFar(), dispatched);

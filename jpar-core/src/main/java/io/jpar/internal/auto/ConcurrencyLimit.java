@@ -10,8 +10,9 @@ import java.util.Locale;
  * <ul>
  *   <li><b>Grow</b> while each raise pays (throughput up by >= {@value #PAYS}x): by {@code growth}, which
  *       starts at 4 (slow start) and shrinks (square root, down to {@value #MIN_GROWTH}) after every raise
- *       that did not pay, so probes near a known knee are small, and squares again (up to 4) after a raise
- *       that scaled throughput almost in proportion. A raise that did not pay is taken back.
+ *       that did not pay or paid less than in proportion (a knee is near), so probes near a known knee are
+ *       small; it grows again (to the power 1.5, up to 4) after a raise that scaled throughput almost in
+ *       proportion at the minimum latency. A raise that did not pay is taken back.
  *   <li><b>Back off</b> when latency inflates past {@value #TOLERANCE}x the minimum without a gain in
  *       throughput: multiplicatively, to {@code limit x TOLERANCE x min / latency} (halving at most),
  *       the Gradient limiters' rule, and later raises are smaller, as after a raise that did not pay. A
@@ -22,7 +23,8 @@ import java.util.Locale;
  *       spans, so a knee that moved down (higher latency at the same load) is seen as inflation.
  * </ul>
  *
- * <p>Never above {@code max}, never below {@code floor}. Not thread-safe: the planner calls it under the
+ * <p>After the limit is lowered, one span is let pass unjudged: the calls sent above the new limit end
+ * in it, at the latency of the higher load. Never above {@code max}, never below {@code floor}. Not thread-safe: the planner calls it under the
  * auto pool's lock.
  */
 final class ConcurrencyLimit {
@@ -52,6 +54,8 @@ final class ConcurrencyLimit {
   private double trialFromThroughput;
   private long trialFromLatency;
   private int held;
+  /** Spans to let pass after the limit was lowered: calls started above it still drain, slowly. */
+  private int settling;
 
   ConcurrencyLimit(int floor, int max) {
     this.floor = Math.max(1, Math.min(floor, max));
@@ -105,19 +109,27 @@ final class ConcurrencyLimit {
     double x = s.tasksPerSecond;
     String seen = String.format(Locale.ROOT, "latency %s, %.1fx the minimum %s, %.0f tasks/s", Planner.human(s.latencyNanos),
         inflation, Planner.human(Math.max(0, min)), x);
+    if (settling > 0) {
+      // The calls sent before the limit was lowered end in this span, at the latency of the higher
+      // load: judging it would back off again for a queue already gone.
+      settling--;
+      return new Step(s.limit, null);
+    }
     Trial judged = trial;
     trial = Trial.NONE;
     if (judged == Trial.RAISE) {
       if (x < PAYS * trialFromThroughput) {
         growth = Math.max(MIN_GROWTH, Math.sqrt(growth));
         held = 0;
+        settling = 1;
         return new Step(trialFrom, String.format(Locale.ROOT, "%s -> back to %d at once: %d gave %.0f tasks/s against %.0f,"
             + " less than %.0f%% more; next probes grow by %.2fx", seen, trialFrom, s.limit, x, trialFromThroughput,
             100 * (PAYS - 1), growth));
       }
-      if (x >= 0.8 * trialFromThroughput * s.limit / Math.max(1, trialFrom)) {
-        growth = Math.min(4, growth * growth); // it scaled almost in proportion: no queue yet, speed up again
-      }
+      boolean proportional = x >= 0.8 * trialFromThroughput * s.limit / Math.max(1, trialFrom) && inflation <= 1.2;
+      // In proportion, at the minimum latency: no queue yet, so speed up again. Less than that: a knee is
+      // near, so take smaller steps towards it.
+      growth = proportional ? Math.min(4, Math.pow(growth, 1.5)) : Math.max(MIN_GROWTH, Math.sqrt(growth));
       if (inflation > TOLERANCE) {
         held = 0;
         return new Step(s.limit, null); // it paid, but calls now queue: no further; the next span may back off
@@ -127,6 +139,7 @@ final class ConcurrencyLimit {
       // Go back and learn the minimum again from the latency there.
       relearn(trialFromLatency);
       held = 0;
+      settling = 1;
       return new Step(trialFrom, String.format(Locale.ROOT, "%s -> back to %d at once: backing off to %d lost throughput"
           + " (%.0f against %.0f tasks/s), so the latency's floor moved; minimum re-learned as %s", seen, trialFrom,
           s.limit, x, trialFromThroughput, Planner.human(trialFromLatency)));
@@ -137,6 +150,7 @@ final class ConcurrencyLimit {
       begin(Trial.BACK_OFF, s);
       growth = Math.max(MIN_GROWTH, Math.sqrt(growth)); // a knee is near: probe above it in smaller steps
       held = 0;
+      settling = 1;
       return new Step(next, String.format(Locale.ROOT, "%s -> back off to %d at once: calls queue (latency past %.0fx the"
           + " minimum)", seen, next, TOLERANCE));
     }

@@ -48,6 +48,8 @@ class ConcurrencyLimitTest {
     ConcurrencyLimit c = startedAt(32, 10_000);
     c.next(at(32, 20), true);
     c.next(at(128, 80), true); // back to 32, growth now 2
+    // The span after a decrease is let pass: calls sent at 128 end in it, slowly.
+    assertThat(c.next(at(32, 80), true)).isEqualTo(new Step(32, null));
     for (int i = 1; i < ConcurrencyLimit.PROBE_EVERY; i++) {
       assertThat(c.next(at(32, 20), true).reason()).as("span %d", i).isNull();
     }
@@ -57,15 +59,24 @@ class ConcurrencyLimitTest {
   }
 
   @Test
+  void aRaiseThatPaidLessThanInProportionMakesTheNextStepsSmaller() {
+    ConcurrencyLimit c = startedAt(32, 10_000);
+    assertThat(c.next(at(32, 20), true).limit()).isEqualTo(128); // 16x the throughput for 16x: x4
+    // 128 gave 1.5x for 4x, latency 1.3x the minimum: a knee is near, grow by 2 only.
+    assertThat(c.next(new Span(128, 26 * MS, 2_400), true).limit()).isEqualTo(256);
+  }
+
+  @Test
   void backsOffMultiplicativelyWhenLatencyInflatesWithoutAGainInThroughput() {
     ConcurrencyLimit c = startedAt(64, 10_000);
-    c.next(at(64, 20), true); // -> 256, judged next
-    c.next(new Span(256, 20 * MS, 3_300), false); // paid a little; cores busy: hold
+    assertThat(c.next(at(64, 20), true).limit()).isEqualTo(256);
+    assertThat(c.next(at(256, 20), false).reason()).isNull(); // paid in proportion; cores busy: hold
     // The service slows down under the same load: 4x the minimum latency, throughput lower.
     Step s = c.next(new Span(256, 80 * MS, 3_200), true);
     assertThat(s.limit()).isEqualTo(128); // 256 x 2 / 4, halving at most
     assertThat(s.reason()).contains("back off to 128").contains("4.0x the minimum");
-    // Latency inflated 2.5x: back off by 2 / 2.5.
+    assertThat(c.next(new Span(128, 80 * MS, 1_600), true).reason()).isNull(); // draining: let pass
+    // Throughput held (no loss from backing off), latency still 2.5x: back off by 2 / 2.5.
     assertThat(c.next(new Span(128, 50 * MS, 3_300), true).limit()).isEqualTo(102);
   }
 
@@ -76,10 +87,12 @@ class ConcurrencyLimitTest {
     c.next(new Span(256, 20 * MS, 12_000), false); // paid, hold (cores busy)
     // Every call now takes 60 ms whatever the load (a slower service, not a queue): backing off loses.
     assertThat(c.next(at(256, 60), true).limit()).isEqualTo(170);
+    c.next(at(170, 60), true); // draining: let pass
     Step s = c.next(at(170, 60), true);
     assertThat(s.limit()).isEqualTo(256);
     assertThat(s.reason()).contains("lost throughput").contains("re-learned as 60.0 ms");
     assertThat(c.minLatency()).isEqualTo(60 * MS);
+    c.next(at(256, 60), true); // let pass after the change
     assertThat(c.next(at(256, 60), true).reason()).isNull(); // 1.0x the new minimum: hold
   }
 

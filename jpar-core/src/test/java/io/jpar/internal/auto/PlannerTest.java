@@ -78,11 +78,12 @@ class PlannerTest {
     Planner p = new Planner(2, 2_000, 8, false);
     Choice c = p.next(p.first(), span(100, 20 * MS, 0.001, 0.01)).choice(); // 32
     c = p.next(c, span(1_600, 20 * MS, 0.001, 0.05)).choice(); // 128
-    Planner.Decision hold = p.next(c, span(3_000, 30 * MS, 0.001, 0.05)); // paid; latency 1.5x: grow on
-    assertThat(hold.choice().concurrency()).isEqualTo(512);
+    Planner.Decision up = p.next(c, span(3_000, 30 * MS, 0.001, 0.05)); // paid, less than in proportion
+    assertThat(up.choice().concurrency()).isEqualTo(256); // so x2, not x4
     // Past the knee: each call takes 8x the minimum and throughput fell.
-    Planner.Decision off = p.next(hold.choice(), span(2_500, 160 * MS, 0.001, 0.05));
+    Planner.Decision off = p.next(up.choice(), span(2_500, 160 * MS, 0.001, 0.05));
     assertThat(off.choice().concurrency()).isEqualTo(128); // the raise did not pay: back
+    assertThat(p.next(off.choice(), span(1_000, 200 * MS, 0.001, 0.05)).reason()).isNull(); // draining
     Planner.Decision queueing = p.next(off.choice(), span(2_000, 64 * MS, 0.001, 0.05));
     assertThat(queueing.choice().concurrency()).isEqualTo(80); // 128 x 2 x 20 / 64
     assertThat(queueing.reason()).contains("back off to 80").contains("calls queue");

@@ -18,6 +18,9 @@ import java.util.Locale;
  *       the Gradient limiters' rule, and later raises are smaller, as after a raise that did not pay. A
  *       back-off that lost throughput (the floor of latency itself moved)
  *       is taken back, and the minimum is re-learned from there.
+ *   <li><b>Never far past the knee</b>: a raise goes no further than 4x (2x once a knee has shown itself)
+ *       the calls the service holds without queueing, estimated as BBR estimates a path's
+ *       bandwidth-delay product: the highest recent throughput times the minimum latency.
  *   <li><b>Hold</b> otherwise; every {@value #PROBE_EVERY} judged spans of holding, probe one step up, so
  *       that a knee that moved up is found. The minimum latency is the lowest of the last {@value #WINDOW}
  *       spans, so a knee that moved down (higher latency at the same load) is seen as inflation.
@@ -31,7 +34,7 @@ final class ConcurrencyLimit {
   /** A raise pays when throughput rose by this factor. */
   static final double PAYS = 1.10;
   /** Latency over the minimum past which calls are taken to queue. */
-  static final double TOLERANCE = 2.0;
+  static final double TOLERANCE = 1.5;
   static final double MIN_GROWTH = 1.25;
   static final int PROBE_EVERY = 8;
   static final int WINDOW = 24;
@@ -47,6 +50,7 @@ final class ConcurrencyLimit {
   private final int floor;
   private final int max;
   private final long[] latencies = new long[WINDOW];
+  private final double[] throughputs = new double[WINDOW];
   private int seen;
   private double growth = 4;
   private Trial trial = Trial.NONE;
@@ -70,7 +74,7 @@ final class ConcurrencyLimit {
     seen = 0;
     growth = 4;
     held = 0;
-    observe(before.latencyNanos);
+    observe(before.latencyNanos, before.tasksPerSecond);
     trial = limit > from ? Trial.RAISE : Trial.NONE;
     trialFrom = from;
     trialFromThroughput = before.tasksPerSecond;
@@ -102,7 +106,7 @@ final class ConcurrencyLimit {
    */
   Step next(Span s, boolean mayGrow) {
     if (s.latencyNanos > 0) {
-      observe(s.latencyNanos);
+      observe(s.latencyNanos, s.tasksPerSecond);
     }
     long min = minLatency();
     double inflation = min <= 0 || s.latencyNanos <= 0 ? 1 : s.latencyNanos / (double) min;
@@ -137,7 +141,7 @@ final class ConcurrencyLimit {
     } else if (judged == Trial.BACK_OFF && x < trialFromThroughput / PAYS) {
       // Fewer at once lost throughput: the latency's floor itself rose (a slower service, not a queue).
       // Go back and learn the minimum again from the latency there.
-      relearn(trialFromLatency);
+      relearn(trialFromLatency, trialFromThroughput);
       held = 0;
       settling = 1;
       return new Step(trialFrom, String.format(Locale.ROOT, "%s -> back to %d at once: backing off to %d lost throughput"
@@ -156,13 +160,18 @@ final class ConcurrencyLimit {
     }
     boolean climbing = judged == Trial.RAISE; // a raise that paid continues the climb
     boolean probe = !climbing && ++held >= PROBE_EVERY;
-    if (mayGrow && (climbing || probe) && s.limit < max) {
-      int next = (int) Math.min(max, Math.max(s.limit + 1L, (long) Math.ceil(s.limit * growth)));
+    // Never past a few times what the service holds without queueing (BBR's in-flight cap): 4x while
+    // throughput has scaled in proportion, 2x once a knee has shown itself.
+    double cap = unqueued() < 0 ? Double.MAX_VALUE : (growth >= 4 ? 4 : 2) * unqueued();
+    if (mayGrow && (climbing || probe) && s.limit < max && s.limit < cap) {
+      int next = (int) Math.min(max, Math.max(s.limit + 1L, (long) Math.min(cap, Math.ceil(s.limit * growth))));
       begin(Trial.RAISE, s);
       held = 0;
       return new Step(next, String.format(Locale.ROOT, "%s -> %d at once (%s x%.2f%s)", seen, next,
           climbing ? "throughput rose, so grow" : "probing after " + PROBE_EVERY + " spans held, grow", growth,
-          next == max ? ", capped by maxConcurrency" : ""));
+          next == max ? ", capped by maxConcurrency" : next == (long) cap ? String.format(Locale.ROOT,
+              ", capped at %.0fx the %.0f calls the service holds unqueued (throughput x minimum latency)",
+              growth >= 4 ? 4.0 : 2.0, unqueued()) : ""));
     }
     if (probe) {
       held = 0;
@@ -177,12 +186,26 @@ final class ConcurrencyLimit {
     trialFromLatency = s.latencyNanos;
   }
 
-  private void observe(long latency) {
+  private void observe(long latency, double tasksPerSecond) {
+    throughputs[seen % WINDOW] = tasksPerSecond;
     latencies[seen++ % WINDOW] = latency;
   }
 
-  private void relearn(long latency) {
+  /**
+   * How many calls the service holds without queueing, as BBR estimates a path's bandwidth-delay product:
+   * the highest recent throughput times the minimum latency; -1 before any figures.
+   */
+  double unqueued() {
+    long min = minLatency();
+    double max = 0;
+    for (int i = 0; i < Math.min(seen, WINDOW); i++) {
+      max = Math.max(max, throughputs[i]);
+    }
+    return min <= 0 || max <= 0 ? -1 : max * min / 1e9;
+  }
+
+  private void relearn(long latency, double tasksPerSecond) {
     seen = 0;
-    observe(latency);
+    observe(latency, tasksPerSecond);
   }
 }

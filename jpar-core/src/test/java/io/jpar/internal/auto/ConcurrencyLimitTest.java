@@ -59,11 +59,14 @@ class ConcurrencyLimitTest {
   }
 
   @Test
-  void aRaiseThatPaidLessThanInProportionMakesTheNextStepsSmaller() {
+  void aRaiseThatPaidLessThanInProportionStopsAtTwiceWhatTheServiceHoldsUnqueued() {
     ConcurrencyLimit c = startedAt(32, 10_000);
     assertThat(c.next(at(32, 20), true).limit()).isEqualTo(128); // 16x the throughput for 16x: x4
-    // 128 gave 1.5x for 4x, latency 1.3x the minimum: a knee is near, grow by 2 only.
-    assertThat(c.next(new Span(128, 26 * MS, 2_400), true).limit()).isEqualTo(256);
+    // 128 gave 1.5x for 4x, latency 1.3x the minimum: a knee is near. The service holds about
+    // 2,400/s x 20 ms = 48 calls unqueued; 128 is past twice that already: no further.
+    Step s = c.next(new Span(128, 26 * MS, 2_400), true);
+    assertThat(c.unqueued()).isCloseTo(48.0, org.assertj.core.data.Offset.offset(0.01));
+    assertThat(s).isEqualTo(new Step(128, null));
   }
 
   @Test
@@ -73,11 +76,11 @@ class ConcurrencyLimitTest {
     assertThat(c.next(at(256, 20), false).reason()).isNull(); // paid in proportion; cores busy: hold
     // The service slows down under the same load: 4x the minimum latency, throughput lower.
     Step s = c.next(new Span(256, 80 * MS, 3_200), true);
-    assertThat(s.limit()).isEqualTo(128); // 256 x 2 / 4, halving at most
+    assertThat(s.limit()).isEqualTo(128); // 256 x 1.5 / 4 would be 96: halving at most
     assertThat(s.reason()).contains("back off to 128").contains("4.0x the minimum");
     assertThat(c.next(new Span(128, 80 * MS, 1_600), true).reason()).isNull(); // draining: let pass
-    // Throughput held (no loss from backing off), latency still 2.5x: back off by 2 / 2.5.
-    assertThat(c.next(new Span(128, 50 * MS, 3_300), true).limit()).isEqualTo(102);
+    // Throughput held (no loss from backing off), latency still 2.5x: back off by 1.5 / 2.5.
+    assertThat(c.next(new Span(128, 50 * MS, 3_300), true).limit()).isEqualTo(76);
   }
 
   @Test
@@ -86,9 +89,9 @@ class ConcurrencyLimitTest {
     c.next(at(64, 20), true); // -> 256
     c.next(new Span(256, 20 * MS, 12_000), false); // paid, hold (cores busy)
     // Every call now takes 60 ms whatever the load (a slower service, not a queue): backing off loses.
-    assertThat(c.next(at(256, 60), true).limit()).isEqualTo(170);
-    c.next(at(170, 60), true); // draining: let pass
-    Step s = c.next(at(170, 60), true);
+    assertThat(c.next(at(256, 60), true).limit()).isEqualTo(128);
+    c.next(at(128, 60), true); // draining: let pass
+    Step s = c.next(at(128, 60), true);
     assertThat(s.limit()).isEqualTo(256);
     assertThat(s.reason()).contains("lost throughput").contains("re-learned as 60.0 ms");
     assertThat(c.minLatency()).isEqualTo(60 * MS);

@@ -21,8 +21,8 @@ import java.util.Locale;
  *   <li><b>Never far past the knee</b>: a raise goes no further than 4x (2x once a knee has shown itself)
  *       the calls the service holds without queueing, estimated as BBR estimates a path's
  *       bandwidth-delay product: the highest recent throughput times the minimum latency.
- *   <li><b>Hold</b> otherwise; every {@value #PROBE_EVERY} judged spans of holding, probe one step up, so
- *       that a knee that moved up is found. The minimum latency is the lowest of the last {@value #WINDOW}
+ *   <li><b>Hold</b> otherwise; every {@value #PROBE_EVERY} judged spans of holding (twice, then four times
+ *       as many after probes that did not pay), probe one step up, so that a knee that moved up is found. The minimum latency is the lowest of the last {@value #WINDOW}
  *       spans, so a knee that moved down (higher latency at the same load) is seen as inflation.
  * </ul>
  *
@@ -58,6 +58,9 @@ final class ConcurrencyLimit {
   private double trialFromThroughput;
   private long trialFromLatency;
   private int held;
+  /** Spans held before a probe: doubles (up to 4x) while probes fail, back to the start when one pays. */
+  private int probeEvery = PROBE_EVERY;
+  private boolean probing;
   /** Spans to let pass after the limit was lowered: calls started above it still drain, slowly. */
   private int settling;
 
@@ -124,12 +127,16 @@ final class ConcurrencyLimit {
     if (judged == Trial.RAISE) {
       if (x < PAYS * trialFromThroughput) {
         growth = Math.max(MIN_GROWTH, Math.sqrt(growth));
+        if (probing) {
+          probeEvery = Math.min(4 * PROBE_EVERY, 2 * probeEvery); // the knee has not moved: probe less often
+        }
         held = 0;
         settling = 1;
         return new Step(trialFrom, String.format(Locale.ROOT, "%s -> back to %d at once: %d gave %.0f tasks/s against %.0f,"
             + " less than %.0f%% more; next probes grow by %.2fx", seen, trialFrom, s.limit, x, trialFromThroughput,
             100 * (PAYS - 1), growth));
       }
+      probeEvery = PROBE_EVERY;
       boolean proportional = x >= 0.8 * trialFromThroughput * s.limit / Math.max(1, trialFrom) && inflation <= 1.2;
       // In proportion, at the minimum latency: no queue yet, so speed up again. Less than that: a knee is
       // near, so take smaller steps towards it.
@@ -155,20 +162,21 @@ final class ConcurrencyLimit {
       growth = Math.max(MIN_GROWTH, Math.sqrt(growth)); // a knee is near: probe above it in smaller steps
       held = 0;
       settling = 1;
-      return new Step(next, String.format(Locale.ROOT, "%s -> back off to %d at once: calls queue (latency past %.0fx the"
+      return new Step(next, String.format(Locale.ROOT, "%s -> back off to %d at once: calls queue (latency past %.1fx the"
           + " minimum)", seen, next, TOLERANCE));
     }
     boolean climbing = judged == Trial.RAISE; // a raise that paid continues the climb
-    boolean probe = !climbing && ++held >= PROBE_EVERY;
+    boolean probe = !climbing && ++held >= probeEvery;
     // Never past a few times what the service holds without queueing (BBR's in-flight cap): 4x while
     // throughput has scaled in proportion, 2x once a knee has shown itself.
     double cap = unqueued() < 0 ? Double.MAX_VALUE : (growth >= 4 ? 4 : 2) * unqueued();
     if (mayGrow && (climbing || probe) && s.limit < max && s.limit < cap) {
       int next = (int) Math.min(max, Math.max(s.limit + 1L, (long) Math.min(cap, Math.ceil(s.limit * growth))));
       begin(Trial.RAISE, s);
+      probing = probe;
       held = 0;
       return new Step(next, String.format(Locale.ROOT, "%s -> %d at once (%s x%.2f%s)", seen, next,
-          climbing ? "throughput rose, so grow" : "probing after " + PROBE_EVERY + " spans held, grow", growth,
+          climbing ? "throughput rose, so grow" : "probing after " + probeEvery + " spans held, grow", growth,
           next == max ? ", capped by maxConcurrency" : next == (long) cap ? String.format(Locale.ROOT,
               ", capped at %.0fx the %.0f calls the service holds unqueued (throughput x minimum latency)",
               growth >= 4 ? 4.0 : 2.0, unqueued()) : ""));

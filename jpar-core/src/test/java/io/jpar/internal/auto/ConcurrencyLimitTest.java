@@ -55,7 +55,14 @@ class ConcurrencyLimitTest {
     }
     Step probe = c.next(at(32, 20), true);
     assertThat(probe.limit()).isEqualTo(64);
-    assertThat(probe.reason()).contains("probing");
+    assertThat(probe.reason()).contains("probing after 8 spans");
+    // The probe did not pay (the knee is still there): back, and probe half as often.
+    assertThat(c.next(at(64, 80), true).limit()).isEqualTo(32);
+    c.next(at(32, 80), true); // draining
+    for (int i = 1; i < 2 * ConcurrencyLimit.PROBE_EVERY; i++) {
+      assertThat(c.next(at(32, 20), true).reason()).as("span %d", i).isNull();
+    }
+    assertThat(c.next(at(32, 20), true).reason()).contains("probing after 16 spans");
   }
 
   @Test

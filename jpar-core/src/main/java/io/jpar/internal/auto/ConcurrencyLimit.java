@@ -116,6 +116,11 @@ final class ConcurrencyLimit {
     double x = s.tasksPerSecond;
     String seen = String.format(Locale.ROOT, "latency %s, %.1fx the minimum %s, %.0f tasks/s", Planner.human(s.latencyNanos),
         inflation, Planner.human(Math.max(0, min)), x);
+    if (s.latencyNanos <= 0) {
+      // No call ended in the span (the calls in flight are slow ones): no news on latency or throughput.
+      // Judging it would read zero throughput as a loss; hold, and judge the next span instead.
+      return new Step(s.limit, null);
+    }
     if (settling > 0) {
       // The calls sent before the limit was lowered end in this span, at the latency of the higher
       // load: judging it would back off again for a queue already gone.
@@ -148,12 +153,13 @@ final class ConcurrencyLimit {
     } else if (judged == Trial.BACK_OFF && x < trialFromThroughput / PAYS) {
       // Fewer at once lost throughput: the latency's floor itself rose (a slower service, not a queue).
       // Go back and learn the minimum again from the latency there.
-      relearn(trialFromLatency, trialFromThroughput);
+      // Re-learned from this span: with fewer calls in flight than before, its latency is the floor now.
+      relearn(s.latencyNanos, x);
       held = 0;
       settling = 1;
       return new Step(trialFrom, String.format(Locale.ROOT, "%s -> back to %d at once: backing off to %d lost throughput"
           + " (%.0f against %.0f tasks/s), so the latency's floor moved; minimum re-learned as %s", seen, trialFrom,
-          s.limit, x, trialFromThroughput, Planner.human(trialFromLatency)));
+          s.limit, x, trialFromThroughput, Planner.human(s.latencyNanos)));
     }
     if (inflation > TOLERANCE && s.limit > floor && judged != Trial.RAISE) {
       int next = Math.max(floor, (int) Math.min(s.limit - 1L, (long) Math.floor(s.limit * Math.max(0.5,

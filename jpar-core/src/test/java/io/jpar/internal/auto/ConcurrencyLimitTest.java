@@ -107,6 +107,20 @@ class ConcurrencyLimitTest {
   }
 
   @Test
+  void aSpanInWhichNoCallEndedIsNoNewsNotALossOfThroughput() {
+    ConcurrencyLimit c = startedAt(64, 10_000);
+    c.next(at(64, 20), true); // -> 256
+    c.next(at(256, 20), false); // hold
+    assertThat(c.next(at(256, 80), true).limit()).isEqualTo(128); // calls queue: back off
+    c.next(at(128, 80), true); // draining
+    // The calls in flight are slow ones: none ended in this span. Not "backing off lost throughput".
+    assertThat(c.next(new Span(128, -1, 0), true)).isEqualTo(new Step(128, null));
+    assertThat(c.minLatency()).isEqualTo(20 * MS);
+    // The back-off is judged on the next span with news: throughput held, latency 1.2x: hold at 128.
+    assertThat(c.next(new Span(128, 24 * MS, 5_300), true).reason()).isNull();
+  }
+
+  @Test
   void neverAboveMaxConcurrencyNorGrowingWhileTheCoresAreBusy() {
     ConcurrencyLimit c = startedAt(32, 100);
     Step s = c.next(at(32, 20), true);

@@ -58,7 +58,7 @@ class AutoPoolTest {
    * (in flight / knee)^2 times longer past that, so its throughput falls past the knee (an overloaded
    * HTTP service, a database past its connection limit). Records the most calls ever in flight.
    */
-  static final int KNEE = 16;
+  static final int KNEE = 32;
   static final AtomicInteger IN_FLIGHT = new AtomicInteger();
   static final AtomicInteger PEAK = new AtomicInteger();
 
@@ -77,13 +77,15 @@ class AutoPoolTest {
   void aServiceWhoseThroughputFallsPastAKneeIsNeverFloodedWithCalls() {
     PEAK.set(0);
     try (Pool pool = Pool.auto().maxConcurrency(2_000).build()) {
-      List<Integer> inputs = IntStream.range(0, 4_000).boxed().toList();
+      List<Integer> inputs = IntStream.range(0, 6_000).boxed().toList();
       List<Integer> out = pool.map(AutoPoolTest::callKneeService, inputs);
       Plan plan = pool.plan();
       assertThat(out).isEqualTo(inputs);
       assertThat(plan.backend()).as(plan.toString()).isEqualTo(BackendKind.VIRTUAL_THREADS);
-      // Little's law alone would have sent up to 2,000 at once (the old behaviour: 500-1,000).
-      assertThat(PEAK.get()).as(plan.toString()).isLessThan(4 * KNEE);
+      // Little's law alone would have sent up to 2,000 at once (the old behaviour: 500-1,000). A raise
+      // goes no further than 4x what the service held unqueued (throughput x minimum latency, at most the
+      // knee), so not even the first climb floods it.
+      assertThat(PEAK.get()).as(plan.toString()).isLessThanOrEqualTo(4 * KNEE);
       assertThat(plan.workers()).as(plan.toString()).isLessThanOrEqualTo(2 * KNEE);
     }
   }

@@ -77,7 +77,9 @@ final class ConcurrencyLimit {
     seen = 0;
     growth = 4;
     held = 0;
-    observe(before.latencyNanos, before.tasksPerSecond);
+    if (before.latencyNanos > 0) { // none may have ended yet: then the first span here sets the minimum
+      observe(before.latencyNanos, before.tasksPerSecond);
+    }
     trial = limit > from ? Trial.RAISE : Trial.NONE;
     trialFrom = from;
     trialFromThroughput = before.tasksPerSecond;

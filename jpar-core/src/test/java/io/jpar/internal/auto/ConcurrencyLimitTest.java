@@ -121,6 +121,16 @@ class ConcurrencyLimitTest {
   }
 
   @Test
+  void startedBeforeAnyCallEndedTheFirstSpanSetsTheMinimum() {
+    ConcurrencyLimit c = new ConcurrencyLimit(2, 10_000);
+    c.start(2, new Span(2, -1, 0), 32); // the platform threads were seen waiting before any task ended
+    assertThat(c.minLatency()).isEqualTo(-1);
+    c.next(at(32, 20), true);
+    assertThat(c.minLatency()).isEqualTo(20 * MS);
+    assertThat(c.unqueued()).isCloseTo(32.0, org.assertj.core.data.Offset.offset(0.01));
+  }
+
+  @Test
   void neverAboveMaxConcurrencyNorGrowingWhileTheCoresAreBusy() {
     ConcurrencyLimit c = startedAt(32, 100);
     Step s = c.next(at(32, 20), true);

@@ -2,6 +2,7 @@ package io.jpar;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -61,25 +62,17 @@ class PlanTest {
   }
 
   @Test
-  void tinyTasksOnWorkerProcessesAreNotMistakenForWaiting() throws Exception {
-    OnSharedCores.retry(() -> {
-      double tiny;
-      try (Pool pool = Pool.processes().workers(2).build()) {
-        List<Integer> out = pool.map(PlanTest::plusOne, java.util.stream.IntStream.range(0, 100_000).boxed().toList());
-        Plan plan = pool.plan();
-        assertThat(out.get(99_999)).isEqualTo(100_000);
-        assertThat(plan.explanation()).as(plan.toString()).doesNotContain("mostly waiting");
-        tiny = plan.cpuShare();
-      }
-      // Beside it, work that only computes, as a reference: other processes taking the cores lower both.
-      // Encoding and sending results between tasks is the pool's overhead, not the task waiting, so the
-      // tiny task's share must not be much lower than that of pure computing.
-      try (Pool pool = Pool.processes().workers(2).build()) {
-        pool.map(Tasks::burn, times(20, 5));
-        Plan reference = pool.plan();
-        assertThat(tiny).as("tiny task's CPU share against computing's: " + reference).isGreaterThan(0.6 * reference.cpuShare());
-      }
-    });
+  void tinyTasksOnWorkerProcessesAreNotMistakenForWaiting() {
+    try (Pool pool = Pool.processes().workers(2).build()) {
+      List<Integer> out = pool.map(PlanTest::plusOne, java.util.stream.IntStream.range(0, 100_000).boxed().toList());
+      Plan plan = pool.plan();
+      assertThat(out.get(99_999)).isEqualTo(100_000);
+      assertThat(plan.meanWall()).as(plan.toString()).isLessThan(Duration.ofMillis(1));
+      // Encoding and sending results between tasks is the pool's overhead, and so is any time off the CPU
+      // of a task that takes microseconds: not waiting, whatever the machine's load does to the share.
+      assertThat(plan.explanation()).as(plan.toString()).doesNotContain("waiting").contains("tiny tasks, which do not wait")
+          .contains("computing work");
+    }
   }
 
   @Test

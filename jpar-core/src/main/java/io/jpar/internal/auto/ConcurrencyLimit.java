@@ -77,13 +77,25 @@ final class ConcurrencyLimit {
     seen = 0;
     growth = 4;
     held = 0;
-    if (before.latencyNanos > 0) { // none may have ended yet: then the first span here sets the minimum
-      observe(before.latencyNanos, before.tasksPerSecond);
-    }
+    // The span before is not observed: its tasks ran on other machinery, and were often of another kind
+    // (a batch that turned from computing to waiting); the first span here sets the minimum.
     trial = limit > from ? Trial.RAISE : Trial.NONE;
     trialFrom = from;
     trialFromThroughput = before.tasksPerSecond;
     trialFromLatency = before.latencyNanos;
+  }
+
+  /**
+   * Forgets what was learned (the work changed character: its latencies say nothing about the new
+   * work's) and probes up at the next span, growing fast again.
+   */
+  void restart() {
+    seen = 0;
+    growth = 4;
+    trial = Trial.NONE;
+    settling = 0;
+    probeEvery = PROBE_EVERY;
+    held = PROBE_EVERY - 1;
   }
 
   /** Whether the next span judges a raise (which needs a steadier, longer span than holding). */

@@ -11,7 +11,8 @@ import java.util.Locale;
  *   <li>Computing work (CPU time >= {@value #COMPUTING} of wall time) runs on platform threads, one per core;
  *       when it also waits (CPU share under {@value #MIXED}) and the machine has idle cores, cores x wall /
  *       CPU of them.
- *   <li>Waiting work runs on virtual threads, starting at Little's law's figure (cores x wall / CPU, with
+ *   <li>Waiting work (under {@value #COMPUTING}; under {@value #SURELY_WAITING} while the whole machine's
+ *       CPUs are busy, when a computing thread's share also drops as it waits for a core) runs on virtual threads, starting at Little's law's figure (cores x wall / CPU, with
  *       1.5x headroom) but at most {@value #START_PER_CORE} per core; from there a {@link ConcurrencyLimit}
  *       grows the concurrency while throughput rises and backs off when latency inflates without a gain,
  *       within {@code maxConcurrency}, and not upwards while the cores are busy.
@@ -68,6 +69,10 @@ public final class Planner {
   static final double BACK_TO_COMPUTING = 0.8;
   /** Below this CPU share, computing work also waits enough to give the cores more threads than one each. */
   static final double MIXED = 0.85;
+  /** Below this CPU share work waits even on a machine whose cores other processes keep busy. */
+  static final double SURELY_WAITING = 0.2;
+  /** A change of CPU share this large means other work: what the controller learned is forgotten. */
+  static final double CHARACTER_CHANGE = 0.25;
   /** A machine whose CPUs are this busy (all processes) has no idle core for another thread. */
   static final double MACHINE_BUSY = 0.9;
   static final double HEADROOM = 1.5;
@@ -82,6 +87,8 @@ public final class Planner {
   private final boolean isolated;
   /** The congestion controller for virtual threads. */
   private final ConcurrencyLimit limit;
+  /** The CPU share when the controller last started: a change of {@value #CHARACTER_CHANGE} restarts it. */
+  private double shareAtStart;
 
   public Planner(int cores, int maxConcurrency, int maxWorkers, boolean isolated) {
     this.cores = cores;
@@ -156,7 +163,11 @@ public final class Planner {
                 " -> %d workers: cores x wall / CPU = %d / %.2f, within maxWorkers %d", w, cores, s, maxWorkers))
             : same(current);
       }
-      case PLATFORM_THREADS -> s >= COMPUTING ? mixed(current, seen, s, f) : toVirtual(current, f, seen, s, little);
+      case PLATFORM_THREADS -> s >= COMPUTING ? mixed(current, seen, s, f)
+          // On a machine whose CPUs are all busy, a share between a fifth and a half may be computing
+          // threads waiting for a core that other processes hold: only a lower one is surely waiting.
+          : s >= SURELY_WAITING && f.machineBusy >= MACHINE_BUSY ? same(current)
+          : toVirtual(current, f, seen, s, little);
       case VIRTUAL_THREADS -> virtual(current, f, s, seen);
     };
   }
@@ -185,6 +196,7 @@ public final class Planner {
     // so the controller starts at a modest concurrency and grows while throughput rises.
     int n = (int) Math.min(maxConcurrency, Math.max(2L * cores, Math.min(little, START_PER_CORE * cores)));
     limit.start(current.concurrency(), limitSpan(current, f), n);
+    shareAtStart = s;
     return new Decision(new Choice(BackendKind.VIRTUAL_THREADS, n), seen + String.format(Locale.ROOT,
         " -> waiting work: virtual threads x %d (Little's law says %d: 1.5 x %d cores / %.3f CPU share; start at"
             + " most %d per core, then grow while throughput rises)%s", n, little, cores, Math.max(s, 1e-6),
@@ -194,6 +206,12 @@ public final class Planner {
   private Decision virtual(Choice current, Figures f, double s, String seen) {
     if (s >= BACK_TO_COMPUTING) {
       return new Decision(new Choice(BackendKind.PLATFORM_THREADS, cores), seen + " -> computing work: platform threads, one per core");
+    }
+    if (Math.abs(s - shareAtStart) >= CHARACTER_CHANGE) {
+      // The work changed character (a quarter of its time moved between CPU and waiting): the latencies
+      // learned belong to other work.
+      limit.restart();
+      shareAtStart = s;
     }
     ConcurrencyLimit.Step step = limit.next(limitSpan(current, f), f.utilisation < 0.9);
     return step.reason() == null ? same(current)

@@ -48,6 +48,20 @@ class PlannerTest {
   }
 
   @Test
+  void onABusyMachineOnlyAClearlyLowShareCountsAsWaiting() {
+    Planner p = new Planner(2, 1_000, 8, false);
+    // 40% on the CPU while every core of the machine is busy: computing threads waiting for a core.
+    Figures stolen = new Figures(100 * MS, 20, 20, 8 * MS, 0.4, 0.4, 3 * MS, Double.NaN, 0.99);
+    assertThat(p.next(p.first(), stolen).reason()).isNull();
+    // 5% on the CPU is waiting however busy the machine is; 40% on an idle machine too.
+    Figures waiting = new Figures(100 * MS, 20, 20, 8 * MS, 0.05, 0.05, 400_000, Double.NaN, 0.99);
+    assertThat(p.next(p.first(), waiting).choice().kind()).isEqualTo(BackendKind.VIRTUAL_THREADS);
+    Figures idleMachine = new Figures(100 * MS, 20, 20, 8 * MS, 0.4, 0.4, 3 * MS, Double.NaN, 0.45);
+    assertThat(new Planner(2, 1_000, 8, false).next(p.first(), idleMachine).choice().kind())
+        .isEqualTo(BackendKind.VIRTUAL_THREADS);
+  }
+
+  @Test
   void computingWorkStaysOnOneThreadPerCore() {
     Planner p = new Planner(4, 1_000, 8, false);
     assertThat(p.first()).isEqualTo(new Choice(BackendKind.PLATFORM_THREADS, 4));
@@ -71,6 +85,9 @@ class PlannerTest {
     assertThat(back.reason()).contains("back to 32").contains("1650 tasks/s against 1600");
     assertThat(p.next(back.choice(), span(1_600, 20 * MS, 0.001, 0.1)).reason()).isNull();
     assertThat(p.next(back.choice(), span(1_600, 20 * MS, 0.003, 0.1)).reason()).isNull();
+    assertThat(p.next(back.choice(), span(1_600, 20 * MS, 0.08, 0.1)).reason()).isNull(); // noise, not new work
+    // The work changed (30% on the CPU now): the latencies learned are forgotten, it probes up at once.
+    assertThat(p.next(back.choice(), span(1_600, 20 * MS, 0.3, 0.5)).choice().concurrency()).isEqualTo(128);
   }
 
   @Test

@@ -53,7 +53,7 @@ class MainTest {
     assertThat(text).contains("worker died (exit code 3)").contains("ran out of memory").contains("the pool carried on: 3 of 5");
     assertThat(text).contains("CSV, Pool.auto()").contains("Verdict (the advisor on the runs above):")
         .containsPattern("computing work: Best: \\w+ \\w+ x \\d+").containsPattern("waiting work: Best: ")
-        .containsPattern("CSV: Auto chose (platform|virtual) threads").containsPattern("Pool.auto\\(\\) took \\d+\\.\\d+x");
+        .containsPattern("CSV: Auto( chose|:) (platform|virtual) threads").containsPattern("Pool.auto\\(\\) took \\d+\\.\\d+x");
     // It cleans up after itself: no worker process is left.
     assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive).count()).isZero();
   }

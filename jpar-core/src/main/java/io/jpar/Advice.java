@@ -23,8 +23,9 @@ import java.util.Objects;
  * <p>Thread safety: immutable.
  *
  * @param trials every configuration tried, in the order tried
- * @param best the recommended configuration: the fewest workers within 10% of the highest throughput
- *     (closer than that is within the noise of a shared machine)
+ * @param best the recommended configuration: among those within 10% of the highest throughput (closer than
+ *     that is within the noise of a shared machine), one on the machinery the verdict names (platform
+ *     threads for computing work, virtual threads for waiting work), with the fewest workers
  * @param explanation one paragraph in plain words, with the figures behind it
  * @since 0.2
  */
@@ -103,29 +104,57 @@ public record Advice(List<Trial> trials, Trial best, String explanation) {
 
   static Trial choose(List<Trial> trials) {
     double top = trials.stream().mapToDouble(Trial::tasksPerSecond).max().orElse(0);
+    BackendKind named = verdictKind(trials);
+    // Within the noise, the machinery the verdict names wins (computing: platform threads; waiting:
+    // virtual threads), then the fewest workers.
     return trials.stream()
         .filter(t -> t.tasksPerSecond() >= (1 - WITHIN) * top)
-        .min(Comparator.comparingInt(Trial::workers).thenComparing(t -> t.backend() == BackendKind.WORKER_PROCESSES))
+        .min(Comparator.comparing((Trial t) -> named != null && t.backend() != named)
+            .thenComparingInt(Trial::workers)
+            .thenComparing(t -> t.backend() == BackendKind.WORKER_PROCESSES))
         .orElseThrow();
   }
 
+  /** The one-at-a-time platform thread trial, whose CPU share says what kind of work this is; null if none ran. */
+  private static Trial single(List<Trial> trials) {
+    return trials.stream().filter(t -> t.workers() == 1 && t.backend() == BackendKind.PLATFORM_THREADS
+        && t.completed() > 0).findFirst().orElse(null);
+  }
+
+  /** The machinery the verdict names: platform threads for computing work, virtual threads for waiting. */
+  static BackendKind verdictKind(List<Trial> trials) {
+    Trial single = single(trials);
+    if (single == null) {
+      return null;
+    }
+    return Math.min(1, single.cpuCores()) >= COMPUTING ? BackendKind.PLATFORM_THREADS : BackendKind.VIRTUAL_THREADS;
+  }
+
+  /** CPU share, one at a time, from which work counts as computing. */
+  static final double COMPUTING = 0.6;
+
   static String explain(List<Trial> trials, Trial best) {
     int cores = Runtime.getRuntime().availableProcessors();
-    Trial single = trials.stream().filter(t -> t.workers() == 1 && t.backend() == BackendKind.PLATFORM_THREADS).findFirst()
-        .orElse(null);
+    Trial single = single(trials);
+    boolean computing = verdictKind(trials) == BackendKind.PLATFORM_THREADS;
     StringBuilder s = new StringBuilder();
     s.append(String.format(Locale.ROOT, "Best: %s, %.1f tasks/s", best, best.tasksPerSecond()));
     Trial slowest = trials.stream().min(Comparator.comparingDouble(Trial::tasksPerSecond)).orElseThrow();
-    if (slowest != best) {
-      s.append(String.format(Locale.ROOT, " (%.1fx %s)", best.tasksPerSecond() / Math.max(1e-9, slowest.tasksPerSecond()),
-          slowest));
+    double speedUp = best.tasksPerSecond() / Math.max(1e-9, slowest.tasksPerSecond());
+    boolean impossible = computing && slowest.workers() == 1 && speedUp > 1.05 * cores;
+    if (slowest != best && !impossible) {
+      s.append(String.format(Locale.ROOT, " (%.1fx %s)", speedUp, slowest));
     }
     s.append(". ");
-    if (single != null && single.completed() > 0) {
+    if (impossible) {
+      s.append(String.format(Locale.ROOT, "MEASUREMENT PROBLEM: %.1fx over %s on computing work is more than %d cores"
+          + " can give (a busy machine or a cold start), so it is not shown as a result. ", speedUp, slowest, cores));
+    }
+    if (single != null) {
       double wallMs = single.elapsed().toNanos() / 1e6 / single.completed();
       double share = Math.min(1, single.cpuCores());
       s.append(String.format(Locale.ROOT, "One at a time a task took %.2f ms, %.0f%% of it on the CPU: ", wallMs, 100 * share));
-      if (share >= 0.6) {
+      if (computing) {
         s.append(String.format(Locale.ROOT, "computing work, which scales with the %d cores and no further", cores));
       } else {
         s.append(String.format(Locale.ROOT, "waiting work: about %d at once keep the %d cores busy (Little's law)",

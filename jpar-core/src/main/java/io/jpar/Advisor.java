@@ -8,8 +8,10 @@ import java.io.ObjectOutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -18,8 +20,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * Runs a sample of work on each machinery at a few sizes and returns {@link Advice}: the throughput
  * of each configuration, the best one, and why. Platform threads are tried at 1, cores, 2 x and 4 x
  * cores; virtual threads from cores up to {@code maxConcurrency}; worker processes at 1 and cores
- * (when the task can be sent). A warm-up run goes first, so the first trial does not pay for the JIT;
- * a trial that is clearly hopeless (three times the best so far) is stopped and reported as such.
+ * (when the task can be sent). The whole sample runs once untimed first, so the first trial does not pay
+ * for the JIT; a trial that is clearly hopeless (three times the best so far) is stopped and reported as
+ * such. The contenders (within 25% of the best) then run again, in turn, until their spreads separate
+ * or five runs each (a tie, resolved for the machinery the verdict names); their medians are reported.
  *
  * {@snippet :
  * Advice advice = Advisor.create().measure(Thumbs::make, images.subList(0, 200));
@@ -137,8 +141,10 @@ public final class Advisor {
       throw new IllegalArgumentException("the sample is empty: give the advisor some inputs to run");
     }
     int cores = Runtime.getRuntime().availableProcessors();
-    try (Pool warm = Pool.virtualThreads().maxConcurrency(32).build()) {
-      warm.mapOutcomes(task, sample.subList(0, Math.min(sample.size(), 32)));
+    // The whole sample once, untimed: the first trial must not pay for the JIT (it is the one-thread
+    // trial every speed-up is measured against, so a cold one inflates them all).
+    try (Pool warm = Pool.virtualThreads().maxConcurrency(Math.min(sample.size(), maxConcurrency)).build()) {
+      warm.mapOutcomes(task, sample);
     }
     List<Trial> trials = new ArrayList<>();
     for (int n : sizes(List.of(1, cores, 2 * cores, 4 * cores), sample.size())) {
@@ -157,7 +163,65 @@ public final class Advisor {
         trials.add(run(task, sample, BackendKind.WORKER_PROCESSES, n, trials));
       }
     }
-    return Advice.of(trials);
+    String repeats = repeatContenders(task, sample, trials);
+    Advice advice = Advice.of(trials);
+    return new Advice(advice.trials(), advice.best(), advice.explanation() + repeats);
+  }
+
+  /** Contenders are the complete trials within this share of the best throughput: they run again. */
+  static final double CONTENDING = 0.25;
+  /** The fastest few contenders only: each costs up to {@value #MAX_RUNS} runs. */
+  static final int MAX_CONTENDERS = 3;
+  /** Runs of each contender: at least {@value #MIN_RUNS}, more while their spreads overlap. */
+  static final int MIN_RUNS = 3;
+  static final int MAX_RUNS = 5;
+
+  /**
+   * Runs the contenders again, in turn, until the best one's slowest run beats every other contender's
+   * fastest (the spreads separate) or {@value #MAX_RUNS} runs each (a tie, which the advice resolves for
+   * the machinery its verdict names); each contender's trial becomes its median run. Returns what to add
+   * to the explanation.
+   */
+  private <I> String repeatContenders(Task<? super I, ?> task, List<? extends I> sample, List<Trial> trials) {
+    double top = trials.stream().filter(Trial::complete).mapToDouble(Trial::tasksPerSecond).max().orElse(0);
+    List<Integer> contenders = java.util.stream.IntStream.range(0, trials.size()).boxed()
+        .filter(i -> trials.get(i).complete() && trials.get(i).tasksPerSecond() >= (1 - CONTENDING) * top)
+        .sorted(Comparator.comparingDouble((Integer i) -> trials.get(i).tasksPerSecond()).reversed())
+        .limit(MAX_CONTENDERS).toList();
+    if (contenders.size() < 2) {
+      return "";
+    }
+    List<List<Trial>> runs = new ArrayList<>();
+    for (int i : contenders) {
+      runs.add(new ArrayList<>(List.of(trials.get(i))));
+    }
+    int made = 1;
+    while (made < MAX_RUNS && (made < MIN_RUNS || !separated(runs))) {
+      for (int c = 0; c < contenders.size(); c++) {
+        Trial t = trials.get(contenders.get(c));
+        runs.get(c).add(run(task, sample, t.backend(), t.workers(), List.of()));
+      }
+      made++;
+    }
+    for (int c = 0; c < contenders.size(); c++) {
+      trials.set(contenders.get(c), median(runs.get(c)));
+    }
+    return String.format(Locale.ROOT, " The %d fastest contenders (within %.0f%% of the best) ran %d times each, in turn;"
+        + " their medians are shown%s.", contenders.size(), 100 * CONTENDING, made, separated(runs) ? ""
+            : ", and their spreads still overlap: a tie within the noise, resolved for the machinery the verdict names");
+  }
+
+  /** Whether the contender with the best median is faster in its slowest run than every other in its fastest. */
+  static boolean separated(List<List<Trial>> runs) {
+    List<Trial> best = runs.stream().max(Comparator.comparingDouble(r -> median(r).tasksPerSecond())).orElseThrow();
+    double bestSlowest = best.stream().mapToDouble(Trial::tasksPerSecond).min().orElse(0);
+    return runs.stream().filter(r -> r != best)
+        .allMatch(r -> r.stream().mapToDouble(Trial::tasksPerSecond).max().orElse(0) < bestSlowest);
+  }
+
+  static Trial median(List<Trial> runs) {
+    List<Trial> sorted = runs.stream().sorted(Comparator.comparingDouble(Trial::tasksPerSecond)).toList();
+    return sorted.get(sorted.size() / 2);
   }
 
   private static List<Integer> sizes(List<Integer> wanted, int sampleSize) {

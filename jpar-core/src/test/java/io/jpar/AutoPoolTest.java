@@ -53,6 +53,43 @@ class AutoPoolTest {
     }
   }
 
+  /**
+   * A service simulated in this JVM: a call takes 5 ms while at most {@link #KNEE} are in flight, and
+   * (in flight / knee)^2 times longer past that, so its throughput falls past the knee (an overloaded
+   * HTTP service, a database past its connection limit). Records the most calls ever in flight.
+   */
+  static final int KNEE = 32;
+  static final AtomicInteger IN_FLIGHT = new AtomicInteger();
+  static final AtomicInteger PEAK = new AtomicInteger();
+
+  static Integer callKneeService(Integer x) throws InterruptedException {
+    int n = IN_FLIGHT.incrementAndGet();
+    PEAK.accumulateAndGet(n, Math::max);
+    try {
+      Thread.sleep(Math.round(5 * Math.max(1, Math.pow(n / (double) KNEE, 2))));
+      return x;
+    } finally {
+      IN_FLIGHT.decrementAndGet();
+    }
+  }
+
+  @Test
+  void aServiceWhoseThroughputFallsPastAKneeIsNeverFloodedWithCalls() {
+    PEAK.set(0);
+    try (Pool pool = Pool.auto().maxConcurrency(2_000).build()) {
+      List<Integer> inputs = IntStream.range(0, 6_000).boxed().toList();
+      List<Integer> out = pool.map(AutoPoolTest::callKneeService, inputs);
+      Plan plan = pool.plan();
+      assertThat(out).isEqualTo(inputs);
+      assertThat(plan.backend()).as(plan.toString()).isEqualTo(BackendKind.VIRTUAL_THREADS);
+      // Little's law alone would have sent up to 2,000 at once (the old behaviour: 500-1,000). A raise
+      // goes no further than 4x what the service held unqueued (throughput x minimum latency, at most the
+      // knee), so not even the first climb floods it.
+      assertThat(PEAK.get()).as(plan.toString()).isLessThanOrEqualTo(4 * KNEE);
+      assertThat(plan.workers()).as(plan.toString()).isLessThanOrEqualTo(2 * KNEE);
+    }
+  }
+
   @Test
   void workThatComputesStaysOnOneThreadPerCore() throws Exception {
     OnSharedCores.retry(() -> {

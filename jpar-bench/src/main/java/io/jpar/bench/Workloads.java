@@ -60,6 +60,41 @@ final class Workloads {
     return x < 0 ? burn(-x) : sleep(x);
   }
 
+  /** 3 ms of computing, then 1 ms of waiting: CPU is three quarters of the wall time. */
+  static long mixed75(Integer units) throws InterruptedException {
+    long x = burn(3 * units);
+    Thread.sleep(units);
+    return x;
+  }
+
+  /** The in-JVM service with a knee, and the count of HTTP calls in flight to the knee server. */
+  static final KneeService KNEE = new KneeService();
+  static final KneeService HTTP_IN_FLIGHT = new KneeService();
+  static final long KNEE_BASE_MILLIS = 20;
+
+  /** An input for {@link #kneeCall}: the knee at the time of the call, and whether a caller should have settled. */
+  static int kneeInput(int knee, boolean settled) {
+    return 2 * knee + (settled ? 1 : 0);
+  }
+
+  /** One call to the in-JVM service with a knee (see {@link #kneeInput}). */
+  static int kneeCall(Integer input) throws InterruptedException {
+    KNEE.call(KNEE_BASE_MILLIS, input / 2, input % 2 == 1);
+    return input;
+  }
+
+  /** A GET to the knee server, counted in flight; a URL ending in {@code ?settled} marks a settled call. */
+  static int kneeGet(String url) throws Exception {
+    HTTP_IN_FLIGHT.enter(KNEE_HTTP, url.endsWith("?settled"));
+    try {
+      return get(url);
+    } finally {
+      HTTP_IN_FLIGHT.exit();
+    }
+  }
+
+  static final int KNEE_HTTP = 64;
+
   private static final class Http {
     static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   }

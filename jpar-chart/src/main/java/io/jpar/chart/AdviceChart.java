@@ -51,19 +51,32 @@ public final class AdviceChart {
     XYChart chart = new XYChartBuilder().width(900).height(560)
         .title("Throughput against workers (best: " + advice.best() + ")")
         .xAxisTitle("workers / concurrency (log scale)").yAxisTitle("tasks per second").build();
-    chart.getStyler().setXAxisLogarithmic(true);
+    // XChart's own log axis labels decades only (1, 10, 100), and with fewer than ten workers just "1":
+    // the x values are plotted as log2(workers) on a linear axis whose ticks are labelled 1, 2, 4, 8, ...
+    chart.getStyler().setxAxisTickLabelsFormattingFunction(AdviceChart::powerOfTwoLabel);
+    chart.getStyler().setXAxisTickMarkSpacingHint(40); // dense enough for a tick at every power of two
     chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
     chart.getStyler().setMarkerSize(8);
     chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
     for (Map.Entry<io.jpar.BackendKind, List<Trial>> curve : advice.curves().entrySet()) {
       List<Trial> trials = curve.getValue();
-      double[] x = trials.stream().mapToDouble(Trial::workers).toArray();
+      double[] x = trials.stream().mapToDouble(t -> log2(t.workers())).toArray();
       double[] y = trials.stream().mapToDouble(Trial::tasksPerSecond).toArray();
       chart.addSeries(curve.getKey().label(), x, y);
     }
     Trial best = advice.best();
-    chart.addSeries("best", new double[] {best.workers()}, new double[] {best.tasksPerSecond()})
+    chart.addSeries("best", new double[] {log2(best.workers())}, new double[] {best.tasksPerSecond()})
         .setMarker(SeriesMarkers.DIAMOND).setLineStyle(org.knowm.xchart.style.lines.SeriesLines.NONE);
     return chart;
+  }
+
+  static double log2(int workers) {
+    return Math.log(workers) / Math.log(2);
+  }
+
+  /** The label of a tick at {@code log2(workers)}: the power of two at whole values, nothing between. */
+  static String powerOfTwoLabel(double log2) {
+    double whole = Math.rint(log2);
+    return Math.abs(log2 - whole) < 1e-9 && whole >= 0 ? Long.toString(Math.round(Math.pow(2, whole))) : "";
   }
 }

@@ -29,6 +29,14 @@ class AdviceChartTest {
     assertThat(image.getHeight()).isEqualTo(560);
     var chart = AdviceChart.chart(advice);
     assertThat(chart.getSeriesMap().keySet()).containsExactly("platform threads", "virtual threads", "best");
-    assertThat(chart.getSeriesMap().get("best").getXData()).containsExactly(64.0);
+    assertThat(chart.getSeriesMap().get("best").getXData()).containsExactly(6.0); // log2(64)
+  }
+
+  @Test
+  void theWorkersAxisCarriesItsValuesOneTwoFourEight() {
+    assertThat(java.util.stream.IntStream.range(0, 12).mapToObj(i -> AdviceChart.powerOfTwoLabel(i)))
+        .containsExactly("1", "2", "4", "8", "16", "32", "64", "128", "256", "512", "1024", "2048");
+    assertThat(AdviceChart.powerOfTwoLabel(2.5)).isEmpty(); // between powers of two: no label
+    assertThat(AdviceChart.powerOfTwoLabel(AdviceChart.log2(16))).isEqualTo("16");
   }
 }

@@ -38,7 +38,9 @@ import picocli.CommandLine.Spec;
  * The main job: shows, with numbers measured on this machine, which machinery fits which work.
  * Profiling CSV files (computing) runs sequentially, on platform threads and on worker processes;
  * 2,000 HTTP calls to a local server that answers in 50 ms (waiting) run on a small platform-thread
- * pool and on virtual threads; then a process pool meets tasks that kill their workers. Every lesson
+ * pool and on virtual threads; then a process pool meets tasks that kill their workers. Every setup is
+ * warmed on its own work first, then all run {@value #ROUNDS} times in turn and the medians are shown;
+ * a speed-up on computing work above the core count is flagged as a measurement problem. Every lesson
  * printed is derived from the numbers of this run.
  */
 @Command(
@@ -64,6 +66,8 @@ final class DemoCommand implements Callable<Integer> {
   boolean cluster;
 
   private static final int SMALL_POOL = 32;
+  /** A speed-up on computing work past this many times the cores cannot be real (5% for timer noise). */
+  static final double IMPOSSIBLE = 1.05;
   private static final BackendChoice THREADS = BackendChoice.of(BackendKind.PLATFORM_THREADS);
   private static final BackendChoice VIRTUAL = BackendChoice.of(BackendKind.VIRTUAL_THREADS);
   private static final BackendChoice PROCESSES = BackendChoice.of(BackendKind.WORKER_PROCESSES);
@@ -99,28 +103,58 @@ final class DemoCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * Rounds of every run: each setup runs once per round, in turn, and the table shows each one's median,
+   * so that a neighbour's burst of CPU or a late JIT compilation lands in one run, not in one setup.
+   */
+  static final int ROUNDS = 3;
+
   private List<Row> csvRuns(List<String> files, int cores) {
     List<Slice> slices = files.stream().map(f -> new Slice(f, 0, -1, 1, null)).toList();
     Task<Slice, FileProfile> profile = CsvJob::profile;
-    // Every run is warmed first (the same work on a small file), so that the table compares the
-    // machinery and not which JIT got to the code first. Worker JVMs are warmed the same way.
-    List<Slice> warm = Stream.generate(() -> slices.get(0)).limit(2L * cores).toList();
-    warm.subList(0, 2).forEach(CsvJob::profile);
-    Measurement seq = Measurement.of("CSV, sequential", () -> slices.forEach(CsvJob::profile));
+    // Every setup is warmed first with the work it is measured on (in this JVM and in the worker JVMs),
+    // so that the table compares the machinery and not which run the JIT compiled the code in.
+    slices.forEach(CsvJob::profile);
     int n = slices.size();
-    List<Row> rows = new ArrayList<>(List.of(new Row(seq, seq, Work.COMPUTE, THREADS, 1, n)));
-    for (Setup s : List.of(new Setup(THREADS, cores), new Setup(PROCESSES, cores),
-        new Setup(BackendChoice.AUTO, VirtualThreadPoolBuilder.DEFAULT_MAX_CONCURRENCY))) {
-      try (Pool pool = s.on.pool(s.workers)) {
-        pool.map(profile, warm);
-        Measurement m = Measurement.of("CSV, " + s.name(), () -> pool.map(profile, slices));
-        rows.add(new Row(m, seq, Work.COMPUTE, s.on, s.workers, n));
+    List<Setup> setups = List.of(new Setup(THREADS, cores), new Setup(PROCESSES, cores),
+        new Setup(BackendChoice.AUTO, VirtualThreadPoolBuilder.DEFAULT_MAX_CONCURRENCY));
+    List<Pool> pools = new ArrayList<>();
+    try {
+      for (Setup s : setups) {
+        Pool pool = s.on.pool(s.workers);
+        pools.add(pool);
+        pool.map(profile, slices);
+      }
+      List<List<Measurement>> runs = rounds(setups.size() + 1, i -> i == 0
+          ? Measurement.of("CSV, sequential", () -> slices.forEach(CsvJob::profile))
+          : Measurement.of("CSV, " + setups.get(i - 1).name(), () -> pools.get(i - 1).map(profile, slices)));
+      Measurement seq = Measurement.median(runs.get(0));
+      List<Row> rows = new ArrayList<>(List.of(new Row(seq, seq, Work.COMPUTE, THREADS, 1, n)));
+      for (int i = 0; i < setups.size(); i++) {
+        Setup s = setups.get(i);
+        rows.add(new Row(Measurement.median(runs.get(i + 1)), seq, Work.COMPUTE, s.on, s.workers, n));
         if (s.on.isAuto()) {
-          autoPlans.add("CSV: " + pool.plan().explanation());
+          autoPlans.add("CSV: " + pools.get(i).plan().explanation());
         }
       }
+      return rows;
+    } finally {
+      pools.forEach(Pool::close);
     }
-    return rows;
+  }
+
+  /** Runs {@code setups} setups {@link #ROUNDS} times in turn; returns each one's runs. */
+  private static List<List<Measurement>> rounds(int setups, java.util.function.IntFunction<Measurement> run) {
+    List<List<Measurement>> runs = new ArrayList<>();
+    for (int i = 0; i < setups; i++) {
+      runs.add(new ArrayList<>());
+    }
+    for (int round = 0; round < ROUNDS; round++) {
+      for (int i = 0; i < setups; i++) {
+        runs.get(i).add(run.apply(i));
+      }
+    }
+    return runs;
   }
 
   private List<Row> fetchRuns(HttpServer server) {
@@ -129,19 +163,31 @@ final class DemoCommand implements Callable<Integer> {
     Fetcher fetcher = new Fetcher(new Fetcher.Settings(Duration.ofSeconds(30), 1, 0, fetches, Map.of(), null,
         Duration.ofMillis(100)));
     Task<URI, FetchResult> get = fetcher::fetch;
-    List<Row> rows = new ArrayList<>();
-    for (Setup s : List.of(new Setup(THREADS, SMALL_POOL), new Setup(VIRTUAL, fetches),
-        new Setup(BackendChoice.AUTO, fetches))) {
-      try (Pool pool = s.on.pool(s.workers)) {
-        Measurement m = Measurement.of(fetches + " HTTP calls, " + s.name(), () -> check(pool.map(get, uris)));
-        Measurement baseline = rows.isEmpty() ? m : rows.getFirst().m; // the small pool of platform threads
-        rows.add(new Row(m, baseline, Work.WAIT, s.on, s.workers, fetches));
+    List<Setup> setups = List.of(new Setup(THREADS, SMALL_POOL), new Setup(VIRTUAL, fetches),
+        new Setup(BackendChoice.AUTO, fetches));
+    List<Pool> pools = new ArrayList<>();
+    try {
+      List<URI> warm = uris.subList(0, Math.min(uris.size(), 4 * SMALL_POOL));
+      for (Setup s : setups) {
+        Pool pool = s.on.pool(s.workers);
+        pools.add(pool);
+        check(pool.map(get, warm)); // the HTTP client and the pool's code compiled before anything is timed
+      }
+      List<List<Measurement>> runs = rounds(setups.size(), i -> Measurement.of(fetches + " HTTP calls, "
+          + setups.get(i).name(), () -> check(pools.get(i).map(get, uris))));
+      Measurement baseline = Measurement.median(runs.get(0)); // the small pool of platform threads
+      List<Row> rows = new ArrayList<>();
+      for (int i = 0; i < setups.size(); i++) {
+        Setup s = setups.get(i);
+        rows.add(new Row(Measurement.median(runs.get(i)), baseline, Work.WAIT, s.on, s.workers, fetches));
         if (s.on.isAuto()) {
-          autoPlans.add("HTTP: " + pool.plan().explanation());
+          autoPlans.add("HTTP: " + pools.get(i).plan().explanation());
         }
       }
+      return rows;
+    } finally {
+      pools.forEach(Pool::close);
     }
-    return rows;
   }
 
   private static void check(List<FetchResult> results) {
@@ -162,7 +208,7 @@ final class DemoCommand implements Callable<Integer> {
           String what = switch (outcomes.get(i)) {
             case Outcome.Success<String> s -> "ok: " + s.value();
             case Outcome.Failure<String> f -> f.error().getCause() instanceof WorkerCrashedException c
-                ? "worker died (" + c.exitDescription() + "): " + firstLine(c.getMessage())
+                ? "worker died (" + c.exitDescription() + "): " + crashLine(c)
                 : "failed: " + f.error().getCause();
           };
           out.printf("  task %d (%s): %s%n", i, inputs.get(i), what);
@@ -198,10 +244,23 @@ final class DemoCommand implements Callable<Integer> {
         autoVsFastest.get(Work.COMPUTE), autoVsFastest.get(Work.WAIT));
   }
 
-  private static String firstLine(String s) {
-    int i = s.indexOf('\n');
-    return i < 0 ? s : s.substring(0, i);
+  /**
+   * The crash in the table's words: the message's first line and, when the worker left any, its last
+   * few stderr lines, indented under it (the first line ends by announcing them).
+   */
+  static String crashLine(WorkerCrashedException c) {
+    String first = c.getMessage();
+    int nl = first.indexOf('\n');
+    first = nl < 0 ? first : first.substring(0, nl);
+    List<String> tail = c.stderrTail();
+    StringBuilder s = new StringBuilder(first);
+    for (String line : tail.subList(Math.max(0, tail.size() - STDERR_SHOWN), tail.size())) {
+      s.append("\n      | ").append(line);
+    }
+    return s.toString();
   }
+
+  private static final int STDERR_SHOWN = 3;
 
   /** A task for the isolation part: "exit" ends its JVM, "out-of-memory" fills its heap. */
   static String misbehave(String what) {
@@ -260,6 +319,10 @@ final class DemoCommand implements Callable<Integer> {
 
   /** The lesson of a row, from its numbers only. */
   static String lesson(Row r, Row threads, int cores) {
+    if (r.work == Work.COMPUTE && r.m != r.baseline && r.speedUp() > IMPOSSIBLE * cores) {
+      return String.format(Locale.ROOT, "MEASUREMENT PROBLEM: %.1fx on computing work is more than %d cores can give"
+          + " (a busy machine or an unwarmed run); not a result", r.speedUp(), cores);
+    }
     if (r.auto()) {
       return String.format(Locale.ROOT, "%.1fx, choosing by itself from what it measured (see the verdict)", r.speedUp());
     }

@@ -24,6 +24,12 @@ record Measurement(String label, Duration wall, Duration cpu) {
     return new Measurement(label, Duration.ofNanos(wall), Duration.ofNanos(Math.max(0, cpu)));
   }
 
+  /** The run of median wall time (of an odd number, the middle one). */
+  static Measurement median(java.util.List<Measurement> runs) {
+    java.util.List<Measurement> sorted = runs.stream().sorted(java.util.Comparator.comparing(Measurement::wall)).toList();
+    return sorted.get(sorted.size() / 2);
+  }
+
   /** CPU use between 0 and 1. */
   double cpuUse() {
     double capacity = wall.toNanos() * (double) Runtime.getRuntime().availableProcessors();

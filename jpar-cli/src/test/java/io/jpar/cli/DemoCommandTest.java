@@ -35,6 +35,28 @@ class DemoCommandTest {
     assertThat(procs.trial()).hasValueSatisfying(t -> assertThat(t.backend()).isEqualTo(BackendKind.WORKER_PROCESSES));
   }
 
+  @Test
+  void aSpeedUpOnComputingWorkAboveTheCoreCountIsFlaggedNotShownAsAResult() {
+    Measurement seq = new Measurement("one", Duration.ofSeconds(4), Duration.ofSeconds(4));
+    DemoCommand.Row threads = row(new Measurement("two", Duration.ofMillis(2_100), Duration.ofSeconds(4)), seq, THREADS);
+    DemoCommand.Row impossible = row(new Measurement("three", Duration.ofMillis(1_200), Duration.ofSeconds(4)), seq,
+        BackendChoice.AUTO);
+    assertThat(DemoCommand.lesson(threads, threads, 2)).startsWith("computing: 1.9x on 2 cores");
+    assertThat(DemoCommand.lesson(impossible, threads, 2)).startsWith("MEASUREMENT PROBLEM: 3.3x on computing work")
+        .contains("more than 2 cores can give");
+  }
+
+  @Test
+  void aCrashedWorkersLineShowsItsLastStderrLinesAfterAnnouncingThem() {
+    var crash = new io.jpar.WorkerCrashedException(42, 3, "the worker ran out of memory",
+        java.util.List.of("one", "two", "Exception in thread \"main\"", "java.lang.OutOfMemoryError: Java heap space"), null);
+    String line = DemoCommand.crashLine(crash);
+    assertThat(line).contains("Its last stderr lines:\n      | two\n      | Exception in thread")
+        .endsWith("| java.lang.OutOfMemoryError: Java heap space").doesNotContain("one");
+    var silent = new io.jpar.WorkerCrashedException(42, 137, "killed", java.util.List.of(), null);
+    assertThat(DemoCommand.crashLine(silent)).doesNotContain("stderr").doesNotContain("\n");
+  }
+
   private static DemoCommand.Row row(Measurement m, Measurement baseline, BackendChoice on) {
     return new DemoCommand.Row(m, baseline, DemoCommand.Work.COMPUTE, on, 4, 8);
   }

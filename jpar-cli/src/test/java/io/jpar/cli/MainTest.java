@@ -47,12 +47,13 @@ class MainTest {
     String text = out.toString();
     assertThat(text).contains("CSV, sequential").contains("platform threads").contains("worker processes")
         .contains("100 HTTP calls, virtual threads");
-    assertThat(text).containsPattern("computing: \\d+\\.\\dx on \\d+ cores");
+    // A speed-up above the core count (a neighbour's burst during the baseline) is flagged, not shown.
+    assertThat(text).containsPattern("computing: \\d+\\.\\dx on \\d+ cores|MEASUREMENT PROBLEM: \\d+\\.\\dx on computing work");
     assertThat(text).containsPattern("waiting work: \\d+\\.\\dx faster");
     assertThat(text).contains("worker died (exit code 3)").contains("ran out of memory").contains("the pool carried on: 3 of 5");
     assertThat(text).contains("CSV, Pool.auto()").contains("Verdict (the advisor on the runs above):")
         .containsPattern("computing work: Best: \\w+ \\w+ x \\d+").containsPattern("waiting work: Best: ")
-        .containsPattern("CSV: Auto chose (platform|virtual) threads").containsPattern("Pool.auto\\(\\) took \\d+\\.\\d+x");
+        .containsPattern("CSV: Auto( chose|:) (platform|virtual) threads").containsPattern("Pool.auto\\(\\) took \\d+\\.\\d+x");
     // It cleans up after itself: no worker process is left.
     assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive).count()).isZero();
   }

@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.LongAdder;
 public final class TaskStats {
   private static final int ALWAYS = 64;
   private static final int EVERY = 64;
+  /** Tasks shorter than this cannot be waiting for anything: their time off the CPU is overhead. */
+  static final long TINY_NANOS = 10_000;
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   // Racy on purpose: it only decides which tasks to time; lost increments merely time a few more.
@@ -100,7 +102,13 @@ public final class TaskStats {
     String work = String.format(Locale.ROOT, "Each of the %d tasks measured took %s, %.0f%% of it on the CPU", n,
         human(wall), 100 * share);
     String fit;
-    if (share >= 0.6) {
+    if (wall.toNanos() < TINY_NANOS) {
+      // Nothing waits for I/O, a lock or a timer in a few microseconds: in tasks this short, the time
+      // off the CPU is the pool's own overhead and the JVM's pauses (safepoints, a busy machine), not the
+      // task waiting, and more workers would not overlap it.
+      fit = String.format(Locale.ROOT, "tiny tasks, which do not wait: the time off the CPU is per-task"
+          + " overhead, so they are computing work, which fits %d at once on %d cores at most.", Math.min(workers, cores), cores);
+    } else if (share >= 0.6) {
       fit = workers > 2 * cores && backend.inProcess()
           ? String.format(Locale.ROOT, "computing work: more than the %d cores' worth of threads only adds switching.", cores)
           : String.format(Locale.ROOT, "computing work, which fits %d at once on %d cores.", workers, cores);

@@ -37,7 +37,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class AutoBackend implements Backend<AutoTask> {
   private static final Duration TICK = Duration.ofMillis(25);
-  private static final int HISTORY = 20;
+  /** Changes kept for the plan; past this the oldest (after the start) are dropped, and counted. */
+  private static final int HISTORY = 200;
   private static final long CHECK_EVERY_NANOS = 5_000_000;
 
   private final PoolContext context;
@@ -54,7 +55,8 @@ public final class AutoBackend implements Backend<AutoTask> {
   private final long created = System.nanoTime();
   private volatile Choice choice;
   private volatile Machinery<?> current;
-  private volatile Machinery<?> platform;
+  /** Platform thread backends by size: one per core, and one for mixed work (guarded by lock). */
+  private final Map<Integer, Machinery<?>> platforms = new java.util.HashMap<>();
   private volatile Machinery<?> virtual;
   private volatile ScheduledFuture<?> tick;
   private volatile boolean closed;
@@ -68,6 +70,8 @@ public final class AutoBackend implements Backend<AutoTask> {
   private Machinery<?> leaving;
   private long leftAt;
   private boolean resizing;
+  private final String start;
+  private int dropped;
 
   public AutoBackend(PoolContext context, boolean isolated, int maxConcurrency, int maxWorkers) {
     this.context = context;
@@ -77,7 +81,8 @@ public final class AutoBackend implements Backend<AutoTask> {
     Choice first = planner.first();
     this.current = machineryFor(first);
     this.choice = first;
-    history.add("start: " + first + (isolated ? " (isolated: user code runs only in worker processes)" : " (probing)"));
+    start = "start: " + first + (isolated ? " (isolated: user code runs only in worker processes)" : " (probing)");
+    history.add(start);
     startSpan();
     choiceSpan = span;
   }
@@ -177,8 +182,13 @@ public final class AutoBackend implements Backend<AutoTask> {
       if (resizing || settling()) {
         return;
       }
-      if (span.outstanding < choice.concurrency() && dispatched - context.completedSoFar() >= choice.concurrency()) {
+      long out = dispatched - context.completedSoFar();
+      if (span.outstanding < choice.concurrency() && out >= choice.concurrency()) {
         startSpan(); // the span began before work was out (a new pool, a new batch): begin it again now
+        return;
+      }
+      if (span.outstanding > choice.concurrency() && out <= choice.concurrency()) {
+        startSpan(); // the span began above a lowered concurrency: begin it again once that has drained
         return;
       }
       Figures f = span.figures(choice, current, meter, context.completedSoFar(), dispatched);
@@ -222,6 +232,8 @@ public final class AutoBackend implements Backend<AutoTask> {
     Choice previous = choice;
     if (history.size() == HISTORY) {
       history.remove(1);
+      dropped++;
+      history.set(0, start + " (" + dropped + " earlier changes dropped)");
     }
     history.add(String.format(java.util.Locale.ROOT, "%.2f s: %s", (System.nanoTime() - created) / 1e9, reason));
     if (PlanChangedEvent.enabled()) {
@@ -238,6 +250,9 @@ public final class AutoBackend implements Backend<AutoTask> {
       leftAt = System.nanoTime();
     }
     choice = next;
+    if (current.backend instanceof VirtualThreadBackend v) {
+      v.limit(next.concurrency());
+    }
     startSpan();
     choiceSpan = span;
     if (old != current && old.backend instanceof PlatformThreadBackend threads) {
@@ -309,7 +324,7 @@ public final class AutoBackend implements Backend<AutoTask> {
 
   private Machinery<?> machineryFor(Choice c) {
     String suffix = switch (c.kind()) {
-      case PLATFORM_THREADS -> "platform";
+      case PLATFORM_THREADS -> c.concurrency() == cores ? "platform" : "platform" + c.concurrency();
       case VIRTUAL_THREADS -> "virtual";
       case WORKER_PROCESSES -> "processes";
     };
@@ -318,8 +333,8 @@ public final class AutoBackend implements Backend<AutoTask> {
         context.settings().taskTimeout(), null);
     PoolContext child = context.child(settings);
     Machinery<?> m = switch (c.kind()) {
-      case PLATFORM_THREADS -> platform != null ? platform
-          : (platform = Machinery.of(PlatformThreadBackend.start(child), child));
+      case PLATFORM_THREADS -> platforms.computeIfAbsent(c.concurrency(),
+          n -> Machinery.of(PlatformThreadBackend.start(child), child));
       case VIRTUAL_THREADS -> virtual != null ? virtual
           : (virtual = Machinery.of(VirtualThreadBackend.start(child), child));
       case WORKER_PROCESSES -> Machinery.of(ProcessBackend.start(new ProcessSettings(settings, null, List.of(), Map.of(),
@@ -367,10 +382,12 @@ public final class AutoBackend implements Backend<AutoTask> {
 
   private String explain(Choice c, long n, long wall, double share) {
     String how = switch (c.kind()) {
-      case PLATFORM_THREADS -> "computing work, so one platform thread per core";
+      case PLATFORM_THREADS -> c.concurrency() > cores
+          ? "computing work that also waits, so as many platform threads as cores x wall / CPU"
+          : "computing work, so one platform thread per core";
       case VIRTUAL_THREADS -> c.concurrency() >= maxConcurrency
           ? "waiting work, so virtual threads, as many at once as maxConcurrency allows"
-          : "waiting work, so virtual threads, as many at once as keep the cores busy while throughput still rose";
+          : "waiting work, so virtual threads, as many at once as raised throughput without calls queueing";
       case WORKER_PROCESSES -> "isolated work, so worker processes, as many as keep the cores busy";
     };
     if (n == 0) {

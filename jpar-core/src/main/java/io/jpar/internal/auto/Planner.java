@@ -8,10 +8,14 @@ import java.util.Locale;
  * Kept apart from the mechanics so that the rules can be read (and tested) in one place.
  *
  * <ul>
- *   <li>Computing work (CPU time >= {@value #COMPUTING} of wall time) runs on platform threads, one per core.
- *   <li>Waiting work runs on virtual threads, as many at once as Little's law says keep the cores busy
- *       (cores x wall / CPU, with 1.5x headroom), then doubled while throughput still rises by >= 10% and
- *       the cores are not yet busy, up to {@code maxConcurrency}; a raise that did not pay is taken back.
+ *   <li>Computing work (CPU time >= {@value #COMPUTING} of wall time) runs on platform threads, one per core;
+ *       when it also waits (CPU share under {@value #MIXED}) and the machine has idle cores, cores x wall /
+ *       CPU of them.
+ *   <li>Waiting work (under {@value #COMPUTING}; under {@value #SURELY_WAITING} while the whole machine's
+ *       CPUs are busy, when a computing thread's share also drops as it waits for a core) runs on virtual threads, starting at Little's law's figure (cores x wall / CPU, with
+ *       1.5x headroom) but at most {@value #START_PER_CORE} per core; from there a {@link ConcurrencyLimit}
+ *       grows the concurrency while throughput rises and backs off when latency inflates without a gain,
+ *       within {@code maxConcurrency}, and not upwards while the cores are busy.
  *   <li>Work that turns back into computing ({@value #BACK_TO_COMPUTING} of wall on the CPU) goes back to
  *       platform threads.
  *   <li>Isolated work runs only in worker processes, as many as the same law says, within {@code maxWorkers}.
@@ -41,9 +45,18 @@ public final class Planner {
    * @param threadsShare the CPU share of the tasks running now, seen before any of them ends: the pool's
    *     own threads' CPU time (platform threads) or the process's CPU time over the concurrency (virtual
    *     threads, cores not saturated); NaN when it cannot be told
+   * @param machineBusy the share of the machine's CPU time used by anything (this process and others), NaN
+   *     where the platform does not say
    */
   public record Figures(long elapsedNanos, long completed, long samples, long meanWallNanos, double cpuShare,
-      double utilisation, long cpuPerTaskNanos, double threadsShare) {
+      double utilisation, long cpuPerTaskNanos, double threadsShare, double machineBusy) {
+    /** Figures where the machine's load is not known. */
+    public Figures(long elapsedNanos, long completed, long samples, long meanWallNanos, double cpuShare,
+        double utilisation, long cpuPerTaskNanos, double threadsShare) {
+      this(elapsedNanos, completed, samples, meanWallNanos, cpuShare, utilisation, cpuPerTaskNanos, threadsShare,
+          Double.NaN);
+    }
+
     public double tasksPerSecond() {
       return completed * 1e9 / Math.max(1, elapsedNanos);
     }
@@ -54,7 +67,17 @@ public final class Planner {
 
   public static final double COMPUTING = 0.5;
   static final double BACK_TO_COMPUTING = 0.8;
+  /** Below this CPU share, computing work also waits enough to give the cores more threads than one each. */
+  static final double MIXED = 0.85;
+  /** Below this CPU share work waits even on a machine whose cores other processes keep busy. */
+  static final double SURELY_WAITING = 0.2;
+  /** A change of CPU share this large means other work: what the controller learned is forgotten. */
+  static final double CHARACTER_CHANGE = 0.25;
+  /** A machine whose CPUs are this busy (all processes) has no idle core for another thread. */
+  static final double MACHINE_BUSY = 0.9;
   static final double HEADROOM = 1.5;
+  /** Virtual threads start at most this many per core, whatever Little's law says; then they grow. */
+  static final int START_PER_CORE = 16;
   private static final long MIN_SPAN_NANOS = 50_000_000;
   private static final long MAX_SPAN_NANOS = 1_000_000_000;
 
@@ -62,17 +85,17 @@ public final class Planner {
   private final int maxConcurrency;
   private final int maxWorkers;
   private final boolean isolated;
-  // Hill-climbing state for virtual threads.
-  private int raisedFrom;
-  private double throughputBeforeRaise;
-  private boolean saturated;
-  private double shareAtSaturation;
+  /** The congestion controller for virtual threads. */
+  private final ConcurrencyLimit limit;
+  /** The CPU share when the controller last started: a change of {@value #CHARACTER_CHANGE} restarts it. */
+  private double shareAtStart;
 
   public Planner(int cores, int maxConcurrency, int maxWorkers, boolean isolated) {
     this.cores = cores;
     this.maxConcurrency = maxConcurrency;
     this.maxWorkers = maxWorkers;
     this.isolated = isolated;
+    this.limit = new ConcurrencyLimit(cores, maxConcurrency);
   }
 
   public Choice first() {
@@ -96,8 +119,13 @@ public final class Planner {
     }
     // Judging a raise compares throughputs, which needs a steady span of a few task lengths; a share
     // (for Little's law) needs only a task length's worth of finished tasks.
-    long lengths = raisedFrom > 0 ? 3 : 1;
-    return f.elapsedNanos >= lengths * f.meanWallNanos * 6 / 5 && f.samples >= 8 && f.completed >= 8;
+    boolean enough = f.samples >= 8 && f.completed >= 8;
+    if (limit.judgingRaise() && enough && f.elapsedNanos >= f.meanWallNanos * 6 / 5
+        && f.tasksPerSecond() >= 1.5 * limit.throughputBeforeRaise()) {
+      return true; // a raise that plainly paid is seen within a task length: no need to wait for three
+    }
+    long lengths = limit.judgingRaise() ? 3 : 1;
+    return f.elapsedNanos >= lengths * f.meanWallNanos * 6 / 5 && enough;
   }
 
   /**
@@ -135,59 +163,63 @@ public final class Planner {
                 " -> %d workers: cores x wall / CPU = %d / %.2f, within maxWorkers %d", w, cores, s, maxWorkers))
             : same(current);
       }
-      case PLATFORM_THREADS -> s >= COMPUTING ? same(current) : toVirtual(seen, s, Math.max(2 * cores, little));
-      case VIRTUAL_THREADS -> virtual(current, f, s, seen, little);
+      case PLATFORM_THREADS -> s >= COMPUTING ? mixed(current, seen, s, f)
+          // On a machine whose CPUs are all busy, a share between a fifth and a half may be computing
+          // threads waiting for a core that other processes hold: only a lower one is surely waiting.
+          : s >= SURELY_WAITING && f.machineBusy >= MACHINE_BUSY ? same(current)
+          : toVirtual(current, f, seen, s, little);
+      case VIRTUAL_THREADS -> virtual(current, f, s, seen);
     };
   }
 
-  private Decision toVirtual(String seen, double s, int n) {
-    resetClimb();
-    return new Decision(new Choice(BackendKind.VIRTUAL_THREADS, n), seen + String.format(Locale.ROOT,
-        " -> waiting work: virtual threads x %d (Little's law: 1.5 x %d cores / %.3f CPU share%s)", n, cores,
-        Math.max(s, 1e-6), n >= maxConcurrency ? ", capped by maxConcurrency" : ""));
+  /**
+   * Computing work that also waits a little (CPU share between {@value #COMPUTING} and {@value #MIXED}):
+   * one thread per core leaves the cores idle while a task waits, so as many platform threads as
+   * cores x wall / CPU keep them busy. Judged once, from a span on one thread per core: on more threads
+   * than cores a task's wall time includes waiting for a core, which would read as more waiting.
+   */
+  private Decision mixed(Choice current, String seen, double s, Figures f) {
+    // A share lowered by other processes taking the cores looks like waiting; then the machine is busy,
+    // and more threads would only take turns.
+    if (current.concurrency() != cores || s >= MIXED || f.machineBusy >= MACHINE_BUSY) {
+      return same(current);
+    }
+    double exact = cores / s;
+    int n = (int) Math.min(maxConcurrency, Math.round(exact));
+    return n <= cores ? same(current) : new Decision(new Choice(BackendKind.PLATFORM_THREADS, n), seen + String.format(
+        Locale.ROOT, " -> mixed work: platform threads x %d (cores x wall / CPU = %d / %.2f = %.2f%s)", n, cores, s,
+        exact, n == maxConcurrency ? ", capped by maxConcurrency" : ""));
   }
 
-  private Decision virtual(Choice current, Figures f, double s, String seen, int little) {
+  private Decision toVirtual(Choice current, Figures f, String seen, double s, int little) {
+    // Not Little's law's figure at once: a service past its knee answers more calls at once more slowly,
+    // so the controller starts at a modest concurrency and grows while throughput rises.
+    int n = (int) Math.min(maxConcurrency, Math.max(2L * cores, Math.min(little, START_PER_CORE * cores)));
+    limit.start(current.concurrency(), limitSpan(current, f), n);
+    shareAtStart = s;
+    return new Decision(new Choice(BackendKind.VIRTUAL_THREADS, n), seen + String.format(Locale.ROOT,
+        " -> waiting work: virtual threads x %d (Little's law says %d: 1.5 x %d cores / %.3f CPU share; start at"
+            + " most %d per core, then grow while throughput rises)%s", n, little, cores, Math.max(s, 1e-6),
+        START_PER_CORE, n >= maxConcurrency ? ", capped by maxConcurrency" : ""));
+  }
+
+  private Decision virtual(Choice current, Figures f, double s, String seen) {
     if (s >= BACK_TO_COMPUTING) {
-      resetClimb();
       return new Decision(new Choice(BackendKind.PLATFORM_THREADS, cores), seen + " -> computing work: platform threads, one per core");
     }
-    double x = f.tasksPerSecond();
-    if (saturated && Math.abs(s - shareAtSaturation) > Math.max(0.05, shareAtSaturation)) {
-      // The work changed character (its CPU share doubled or halved, by 5 points at least: 0.1% against
-      // 0.3% is noise of waiting work): what was learned about the ceiling no longer holds.
-      resetClimb();
+    if (Math.abs(s - shareAtStart) >= CHARACTER_CHANGE) {
+      // The work changed character (a quarter of its time moved between CPU and waiting): the latencies
+      // learned belong to other work.
+      limit.restart();
+      shareAtStart = s;
     }
-    if (raisedFrom > 0) {
-      boolean paid = x >= 1.10 * throughputBeforeRaise;
-      int previous = raisedFrom;
-      raisedFrom = 0;
-      if (!paid) {
-        // More at once did not help (a server or a lock is the limit, not the cores): go back, which
-        // is also kinder to whatever the tasks wait on, and stop raising while the work stays the same.
-        saturated = true;
-        shareAtSaturation = s;
-        return new Decision(new Choice(BackendKind.VIRTUAL_THREADS, previous), seen + String.format(Locale.ROOT,
-            " -> back to %d at once: %d gave %.0f tasks/s against %.0f, less than 10%% more", previous,
-            current.concurrency, x, throughputBeforeRaise));
-      }
-    }
-    int n = current.concurrency;
-    if (!saturated && f.utilisation < 0.9 && n < maxConcurrency) {
-      int next = Math.min(maxConcurrency, Math.max(little, 2 * n));
-      raisedFrom = n;
-      throughputBeforeRaise = x;
-      return new Decision(new Choice(BackendKind.VIRTUAL_THREADS, next), seen + String.format(Locale.ROOT,
-          " -> %d at once (%s)", next, next == little && little > 2 * n
-              ? String.format(Locale.ROOT, "Little's law: 1.5 x %d cores / %.3f CPU share", cores, Math.max(s, 1e-6))
-              : next == maxConcurrency ? "doubled, capped by maxConcurrency" : "doubled while throughput rises"));
-    }
-    return same(current);
+    ConcurrencyLimit.Step step = limit.next(limitSpan(current, f), f.utilisation < 0.9);
+    return step.reason() == null ? same(current)
+        : new Decision(new Choice(BackendKind.VIRTUAL_THREADS, step.limit()), seen + "; " + step.reason());
   }
 
-  private void resetClimb() {
-    raisedFrom = 0;
-    saturated = false;
+  private static ConcurrencyLimit.Span limitSpan(Choice c, Figures f) {
+    return new ConcurrencyLimit.Span(c.concurrency(), f.meanWallNanos, f.tasksPerSecond());
   }
 
   private static Decision same(Choice c) {

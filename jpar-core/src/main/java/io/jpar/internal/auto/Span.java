@@ -16,6 +16,7 @@ final class Span {
   private final long start = System.nanoTime();
   private final long processCpu = TaskStats.processCpuNanos();
   private final long gc = gcNanos();
+  private final long[] machine = MachineLoad.ticks();
   private final long done;
   /** Work dispatched and not finished when the span began. */
   final long outstanding;
@@ -47,7 +48,8 @@ final class Span {
     long cpu = Math.max(0, TaskStats.processCpuNanos() - processCpu);
     double utilisation = Math.min(1, cpu / (double) (Math.max(1, elapsed) * CORES));
     return new Figures(elapsed, completed, m.samples(), m.meanWall(), m.cpuShare(), utilisation,
-        completed == 0 ? -1 : cpu / completed, runningShare(choice, current, elapsed, completed, utilisation, dispatched - doneNow));
+        completed == 0 ? -1 : cpu / completed, runningShare(choice, current, elapsed, completed, utilisation, dispatched - doneNow),
+        MachineLoad.busySince(machine));
   }
 
   /**

@@ -27,6 +27,8 @@ final class BoundedVirtualExecutor extends AbstractExecutorService {
   private final ThreadFactory factory;
   private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger permits;
+  /** The bound {@code permits} counts down from; may be lowered below the threads running (permits < 0). */
+  private final AtomicInteger limit;
   private final AtomicInteger live = new AtomicInteger();
   private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
   private final ReentrantLock lock = new ReentrantLock();
@@ -35,6 +37,7 @@ final class BoundedVirtualExecutor extends AbstractExecutorService {
 
   BoundedVirtualExecutor(int maxConcurrency, String name) {
     this.permits = new AtomicInteger(maxConcurrency);
+    this.limit = new AtomicInteger(maxConcurrency);
     // One name for all ("NAME-virtual"), not "NAME-1", "NAME-2", ...: building a string per thread was a
     // fifth of everything a trivial task allocated (JFR). A dump still shows whose threads they are.
     this.factory = Thread.ofVirtual().name(name + "-virtual").factory();
@@ -51,6 +54,15 @@ final class BoundedVirtualExecutor extends AbstractExecutorService {
       return;
     }
     queue.offer(task);
+    drain();
+  }
+
+  /**
+   * Changes how many run at once: a higher bound starts queued tasks now; a lower one lets running tasks
+   * finish and starts no more until fewer than {@code n} run.
+   */
+  void limit(int n) {
+    permits.addAndGet(n - limit.getAndSet(n));
     drain();
   }
 
@@ -75,7 +87,7 @@ final class BoundedVirtualExecutor extends AbstractExecutorService {
   private void drain() {
     while (!queue.isEmpty()) {
       int p = permits.get();
-      if (p == 0) {
+      if (p <= 0) {
         return;
       }
       if (!permits.compareAndSet(p, p - 1)) {

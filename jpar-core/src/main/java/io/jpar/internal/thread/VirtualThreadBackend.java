@@ -19,6 +19,15 @@ public final class VirtualThreadBackend extends ThreadBackend<Task<Object, Objec
     this.executor = executor;
   }
 
+  /**
+   * Runs at most {@code n} at once from now on (within the bound it was started with): an auto pool
+   * changes it with its plan, so that work it hands over all at once (taken back from platform threads)
+   * still queues behind the chosen concurrency.
+   */
+  public void limit(int n) {
+    executor.limit(n);
+  }
+
   public static VirtualThreadBackend start(PoolContext context) {
     return new VirtualThreadBackend(context, new BoundedVirtualExecutor(context.parallelism(), context.poolName()));
   }

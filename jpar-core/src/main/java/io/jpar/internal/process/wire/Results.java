@@ -12,8 +12,8 @@ import java.io.IOException;
  * @param batchId the batch they belong to
  * @param from the index in the batch of the first of them
  * @param last whether they end the batch
- * @param wallNanos on the last: the batch's time in the worker, else 0
- * @param cpuNanos on the last: the worker thread's CPU time for the batch, else 0
+ * @param wallNanos on the last: the time the batch's tasks ran in the worker (not encoding or sending), else 0
+ * @param cpuNanos on the last: the worker thread's CPU time while they ran, else 0
  * @param values the results, a task's failure as a {@link RemoteFailure}; decoding leaves them a view
  *     of the frame's payload, not a copy
  */

@@ -26,6 +26,8 @@ import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -291,8 +293,17 @@ public final class WorkerMain {
     Object[] results = new Object[inputs.length];
     int sentUpTo = 0;
     long lastFlush = System.nanoTime();
-    long started = lastFlush;
-    long cpuStarted = threadCpu();
+    // The time the task ran, not the batch's: encoding and writing results (which may block on the
+    // pipe) between blocks is the pool's overhead, and would read as the task waiting when tasks are
+    // tiny. Clocks are read per flush, not per block, so that tiny tasks do not pay for them.
+    long batchStart = lastFlush;
+    long delayStart = runDelay();
+    long gcStart = gcNanos();
+    long segmentStart = lastFlush;
+    long segmentCpu = threadCpu();
+    boolean timed = segmentCpu >= 0; // no CPU clock at the start: no figures, not a wrong ratio
+    long taskWall = 0;
+    long taskCpu = 0;
     int block = config.flushEachResult() ? 1 : BLOCK;
     for (int i = 0; i < inputs.length; ) {
       int stopped = runBlock(task, inputs, results, i, Math.min(inputs.length, i + block), lastFlush + FLUSH_NANOS);
@@ -306,11 +317,17 @@ public final class WorkerMain {
       long now = System.nanoTime();
       boolean last = i == inputs.length;
       if (last || config.flushEachResult() || now - lastFlush >= FLUSH_NANOS) {
-        boolean timed = last && cpuStarted >= 0; // no CPU clock at the start: no figures, not a wrong ratio
-        sendResults(batchId, sentUpTo, Arrays.copyOfRange(results, sentUpTo, i), last,
-            timed ? now - started : 0, timed ? threadCpu() - cpuStarted : 0);
+        if (timed) {
+          taskCpu += threadCpu() - segmentCpu;
+          taskWall += now - segmentStart;
+        }
+        long wall = last && timed ? ranWall(taskWall, taskCpu, now - batchStart, delayStart, gcStart) : 0;
+        sendResults(batchId, sentUpTo, Arrays.copyOfRange(results, sentUpTo, i), last, wall,
+            wall > 0 ? Math.min(taskCpu, wall) : 0);
         sentUpTo = i;
         lastFlush = now;
+        segmentStart = System.nanoTime();
+        segmentCpu = timed ? threadCpu() : 0;
       }
     }
     if (inputs.length == 0) {
@@ -377,6 +394,44 @@ public final class WorkerMain {
   private static long threadCpu() {
     ThreadMXBean bean = threadBean;
     return bean == null ? -1 : bean.getCurrentThreadCpuTime();
+  }
+
+  private static final Path SCHEDSTAT = Path.of("/proc/thread-self/schedstat");
+
+  /**
+   * Nanoseconds this thread has spent runnable but waiting for a CPU (Linux's schedstat), or -1 where
+   * the platform does not say. Read twice per batch.
+   */
+  private static long runDelay() {
+    try {
+      String[] f = Files.readString(SCHEDSTAT).trim().split(" ");
+      return Long.parseLong(f[1]);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * The tasks' wall time without the time the thread waited for a CPU that other processes held (on a
+   * busy machine that would read as the task waiting) or stood still for the garbage collector. Both are
+   * measured per batch and shared out over the tasks' part of it.
+   */
+  private static long ranWall(long taskWall, long taskCpu, long batchWall, long delayStart, long gcStart) {
+    if (batchWall <= 0) {
+      return taskWall;
+    }
+    long delayEnd = delayStart < 0 ? -1 : runDelay();
+    long stalled = (delayEnd < 0 ? 0 : delayEnd - delayStart) + Math.max(0, gcNanos() - gcStart);
+    return Math.max(taskCpu, taskWall - (long) (stalled * Math.min(1.0, taskWall / (double) batchWall)));
+  }
+
+  /** Time the collectors have paused this JVM so far: the task's thread neither runs nor waits then. */
+  private static long gcNanos() {
+    long ms = 0;
+    for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      ms += Math.max(0, gc.getCollectionTime());
+    }
+    return ms * 1_000_000;
   }
 
   /** The next results of a batch: the batch's wall and CPU time go with the last. */

@@ -1,0 +1,239 @@
+package io.jpar.internal.auto;
+
+import java.util.Locale;
+
+/**
+ * How many waiting tasks to keep in flight, chosen as a congestion controller chooses a window (TCP
+ * Vegas, BBR; Netflix's Vegas and Gradient limiters): against the minimum latency seen recently, the
+ * latency now tells whether calls queue somewhere. Figures in, a limit out; no clocks.
+ *
+ * <ul>
+ *   <li><b>Grow</b> while each raise pays (throughput up by >= {@value #PAYS}x): by {@code growth}, which
+ *       starts at 4 (slow start) and shrinks (square root, down to {@value #MIN_GROWTH}) after every raise
+ *       that did not pay or paid less than in proportion (a knee is near), so probes near a known knee are
+ *       small; it grows again (to the power 1.5, up to 4) after a raise that scaled throughput almost in
+ *       proportion at the minimum latency. A raise that did not pay is taken back.
+ *   <li><b>Back off</b> when latency inflates past {@value #TOLERANCE}x the minimum without a gain in
+ *       throughput: multiplicatively, to {@code limit x TOLERANCE x min / latency} (halving at most),
+ *       the Gradient limiters' rule, and later raises are smaller, as after a raise that did not pay. A
+ *       back-off that lost throughput (the floor of latency itself moved)
+ *       is taken back, and the minimum is re-learned from there.
+ *   <li><b>Never far past the knee</b>: a raise goes no further than 4x (2x once a knee has shown itself)
+ *       the calls the service holds without queueing, estimated as BBR estimates a path's
+ *       bandwidth-delay product: the highest recent throughput times the minimum latency.
+ *   <li><b>Hold</b> otherwise; every {@value #PROBE_EVERY} judged spans of holding (twice, then four times
+ *       as many after probes that did not pay), probe one step up, so that a knee that moved up is found. The minimum latency is the lowest of the last {@value #WINDOW}
+ *       spans, so a knee that moved down (higher latency at the same load) is seen as inflation.
+ * </ul>
+ *
+ * <p>After the limit is lowered, one span is let pass unjudged: the calls sent above the new limit end
+ * in it, at the latency of the higher load. Never above {@code max}, never below {@code floor}. Not thread-safe: the planner calls it under the
+ * auto pool's lock.
+ */
+final class ConcurrencyLimit {
+  /** A raise pays when throughput rose by this factor. */
+  static final double PAYS = 1.10;
+  /** Latency over the minimum past which calls are taken to queue. */
+  static final double TOLERANCE = 1.5;
+  static final double MIN_GROWTH = 1.25;
+  static final int PROBE_EVERY = 8;
+  static final int WINDOW = 24;
+
+  /** What one judged span showed at a limit. */
+  record Span(int limit, long latencyNanos, double tasksPerSecond) {}
+
+  /** The next limit, and why when it changed (null when held). */
+  record Step(int limit, String reason) {}
+
+  private enum Trial { NONE, RAISE, BACK_OFF }
+
+  private final int floor;
+  private final int max;
+  private final long[] latencies = new long[WINDOW];
+  private final double[] throughputs = new double[WINDOW];
+  private int seen;
+  private double growth = 4;
+  private Trial trial = Trial.NONE;
+  private int trialFrom;
+  private double trialFromThroughput;
+  private long trialFromLatency;
+  private int held;
+  /** Spans held before a probe: doubles (up to 4x) while probes fail, back to the start when one pays. */
+  private int probeEvery = PROBE_EVERY;
+  private boolean probing;
+  /** Spans to let pass after the limit was lowered: calls started above it still drain, slowly. */
+  private int settling;
+
+  ConcurrencyLimit(int floor, int max) {
+    this.floor = Math.max(1, Math.min(floor, max));
+    this.max = max;
+  }
+
+  /**
+   * Starts at {@code limit}, coming from {@code from} at which {@code before} was measured: judged as a
+   * raise by the next span.
+   */
+  void start(int from, Span before, int limit) {
+    seen = 0;
+    growth = 4;
+    held = 0;
+    // The span before is not observed: its tasks ran on other machinery, and were often of another kind
+    // (a batch that turned from computing to waiting); the first span here sets the minimum.
+    trial = limit > from ? Trial.RAISE : Trial.NONE;
+    trialFrom = from;
+    trialFromThroughput = before.tasksPerSecond;
+    trialFromLatency = before.latencyNanos;
+  }
+
+  /**
+   * Forgets what was learned (the work changed character: its latencies say nothing about the new
+   * work's) and probes up at the next span, growing fast again.
+   */
+  void restart() {
+    seen = 0;
+    growth = 4;
+    trial = Trial.NONE;
+    settling = 0;
+    probeEvery = PROBE_EVERY;
+    held = PROBE_EVERY - 1;
+  }
+
+  /** Whether the next span judges a raise (which needs a steadier, longer span than holding). */
+  boolean judgingRaise() {
+    return trial == Trial.RAISE;
+  }
+
+  /** The throughput a raise is judged against, or NaN when none is being judged. */
+  double throughputBeforeRaise() {
+    return trial == Trial.RAISE ? trialFromThroughput : Double.NaN;
+  }
+
+  /** The lowest latency of the last spans, -1 before any. */
+  long minLatency() {
+    long min = Long.MAX_VALUE;
+    for (int i = 0; i < Math.min(seen, WINDOW); i++) {
+      min = Math.min(min, latencies[i]);
+    }
+    return min == Long.MAX_VALUE ? -1 : min;
+  }
+
+  /**
+   * The next limit after a span at {@code s.limit()}; {@code mayGrow} is false when something else (busy
+   * cores) already says more at once cannot help.
+   */
+  Step next(Span s, boolean mayGrow) {
+    if (s.latencyNanos > 0) {
+      observe(s.latencyNanos, s.tasksPerSecond);
+    }
+    long min = minLatency();
+    double inflation = min <= 0 || s.latencyNanos <= 0 ? 1 : s.latencyNanos / (double) min;
+    double x = s.tasksPerSecond;
+    String seen = String.format(Locale.ROOT, "latency %s, %.1fx the minimum %s, %.0f tasks/s", Planner.human(s.latencyNanos),
+        inflation, Planner.human(Math.max(0, min)), x);
+    if (s.latencyNanos <= 0) {
+      // No call ended in the span (the calls in flight are slow ones): no news on latency or throughput.
+      // Judging it would read zero throughput as a loss; hold, and judge the next span instead.
+      return new Step(s.limit, null);
+    }
+    if (settling > 0) {
+      // The calls sent before the limit was lowered end in this span, at the latency of the higher
+      // load: judging it would back off again for a queue already gone.
+      settling--;
+      return new Step(s.limit, null);
+    }
+    Trial judged = trial;
+    trial = Trial.NONE;
+    if (judged == Trial.RAISE) {
+      if (x < PAYS * trialFromThroughput) {
+        growth = Math.max(MIN_GROWTH, Math.sqrt(growth));
+        if (probing) {
+          probeEvery = Math.min(4 * PROBE_EVERY, 2 * probeEvery); // the knee has not moved: probe less often
+        }
+        held = 0;
+        settling = 1;
+        return new Step(trialFrom, String.format(Locale.ROOT, "%s -> back to %d at once: %d gave %.0f tasks/s against %.0f,"
+            + " less than %.0f%% more; next probes grow by %.2fx", seen, trialFrom, s.limit, x, trialFromThroughput,
+            100 * (PAYS - 1), growth));
+      }
+      probeEvery = PROBE_EVERY;
+      boolean proportional = x >= 0.8 * trialFromThroughput * s.limit / Math.max(1, trialFrom) && inflation <= 1.2;
+      // In proportion, at the minimum latency: no queue yet, so speed up again. Less than that: a knee is
+      // near, so take smaller steps towards it.
+      growth = proportional ? Math.min(4, Math.pow(growth, 1.5)) : Math.max(MIN_GROWTH, Math.sqrt(growth));
+      if (inflation > TOLERANCE) {
+        held = 0;
+        return new Step(s.limit, null); // it paid, but calls now queue: no further; the next span may back off
+      }
+    } else if (judged == Trial.BACK_OFF && x < trialFromThroughput / PAYS) {
+      // Fewer at once lost throughput: the latency's floor itself rose (a slower service, not a queue).
+      // Go back and learn the minimum again from the latency there.
+      // Re-learned from this span: with fewer calls in flight than before, its latency is the floor now.
+      relearn(s.latencyNanos, x);
+      held = 0;
+      settling = 1;
+      return new Step(trialFrom, String.format(Locale.ROOT, "%s -> back to %d at once: backing off to %d lost throughput"
+          + " (%.0f against %.0f tasks/s), so the latency's floor moved; minimum re-learned as %s", seen, trialFrom,
+          s.limit, x, trialFromThroughput, Planner.human(s.latencyNanos)));
+    }
+    if (inflation > TOLERANCE && s.limit > floor && judged != Trial.RAISE) {
+      int next = Math.max(floor, (int) Math.min(s.limit - 1L, (long) Math.floor(s.limit * Math.max(0.5,
+          TOLERANCE / inflation))));
+      begin(Trial.BACK_OFF, s);
+      growth = Math.max(MIN_GROWTH, Math.sqrt(growth)); // a knee is near: probe above it in smaller steps
+      held = 0;
+      settling = 1;
+      return new Step(next, String.format(Locale.ROOT, "%s -> back off to %d at once: calls queue (latency past %.1fx the"
+          + " minimum)", seen, next, TOLERANCE));
+    }
+    boolean climbing = judged == Trial.RAISE; // a raise that paid continues the climb
+    boolean probe = !climbing && ++held >= probeEvery;
+    // Never past a few times what the service holds without queueing (BBR's in-flight cap): 4x while
+    // throughput has scaled in proportion, 2x once a knee has shown itself.
+    double cap = unqueued() < 0 ? Double.MAX_VALUE : (growth >= 4 ? 4 : 2) * unqueued();
+    if (mayGrow && (climbing || probe) && s.limit < max && s.limit < cap) {
+      int next = (int) Math.min(max, Math.max(s.limit + 1L, (long) Math.min(cap, Math.ceil(s.limit * growth))));
+      begin(Trial.RAISE, s);
+      probing = probe;
+      held = 0;
+      return new Step(next, String.format(Locale.ROOT, "%s -> %d at once (%s x%.2f%s)", seen, next,
+          climbing ? "throughput rose, so grow" : "probing after " + probeEvery + " spans held, grow", growth,
+          next == max ? ", capped by maxConcurrency" : next == (long) cap ? String.format(Locale.ROOT,
+              ", capped at %.0fx the %.0f calls the service holds unqueued (throughput x minimum latency)",
+              growth >= 4 ? 4.0 : 2.0, unqueued()) : ""));
+    }
+    if (probe) {
+      held = 0;
+    }
+    return new Step(s.limit, null);
+  }
+
+  private void begin(Trial t, Span s) {
+    trial = t;
+    trialFrom = s.limit;
+    trialFromThroughput = s.tasksPerSecond;
+    trialFromLatency = s.latencyNanos;
+  }
+
+  private void observe(long latency, double tasksPerSecond) {
+    throughputs[seen % WINDOW] = tasksPerSecond;
+    latencies[seen++ % WINDOW] = latency;
+  }
+
+  /**
+   * How many calls the service holds without queueing, as BBR estimates a path's bandwidth-delay product:
+   * the highest recent throughput times the minimum latency; -1 before any figures.
+   */
+  double unqueued() {
+    long min = minLatency();
+    double max = 0;
+    for (int i = 0; i < Math.min(seen, WINDOW); i++) {
+      max = Math.max(max, throughputs[i]);
+    }
+    return min <= 0 || max <= 0 ? -1 : max * min / 1e9;
+  }
+
+  private void relearn(long latency, double tasksPerSecond) {
+    seen = 0;
+    observe(latency, tasksPerSecond);
+  }
+}

@@ -1,0 +1,182 @@
+package io.jpar.internal.auto;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jpar.internal.auto.ConcurrencyLimit.Span;
+import io.jpar.internal.auto.ConcurrencyLimit.Step;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The congestion controller for waiting work, fed with figures instead of timing real calls. */
+class ConcurrencyLimitTest {
+  private static final long MS = 1_000_000;
+
+  /** A span at {@code limit} calls in flight, each taking {@code latencyMs}: throughput by Little's law. */
+  private static Span at(int limit, double latencyMs) {
+    return new Span(limit, Math.round(latencyMs * MS), limit * 1000 / latencyMs);
+  }
+
+  /** A controller that came from 2 at once with 20 ms calls and starts at {@code start}. */
+  private static ConcurrencyLimit startedAt(int start, int max) {
+    ConcurrencyLimit c = new ConcurrencyLimit(2, max);
+    c.start(2, at(2, 20), start);
+    return c;
+  }
+
+  @Test
+  void growsFourfoldWhileThroughputRisesInProportionAndLatencyStaysAtTheMinimum() {
+    ConcurrencyLimit c = startedAt(32, 10_000);
+    Step s = c.next(at(32, 20), true);
+    assertThat(s.limit()).isEqualTo(128);
+    assertThat(s.reason()).contains("throughput rose").contains("1.0x the minimum 20.0 ms");
+    assertThat(c.next(at(128, 20), true).limit()).isEqualTo(512);
+  }
+
+  @Test
+  void aRaiseThatDidNotPayIsTakenBackAndLaterProbesAreSmaller() {
+    ConcurrencyLimit c = startedAt(32, 10_000);
+    c.next(at(32, 20), true); // -> 128
+    // A service whose throughput peaked at 32: 128 at once take four times as long each.
+    Step back = c.next(at(128, 80), true);
+    assertThat(back.limit()).isEqualTo(32);
+    assertThat(back.reason()).contains("back to 32").contains("less than 10% more").contains("grow by 2.00x");
+  }
+
+  @Test
+  void holdsAtAKneeAndProbesOneStepUpEveryFewSpans() {
+    ConcurrencyLimit c = startedAt(32, 10_000);
+    c.next(at(32, 20), true);
+    c.next(at(128, 80), true); // back to 32, growth now 2
+    // The span after a decrease is let pass: calls sent at 128 end in it, slowly.
+    assertThat(c.next(at(32, 80), true)).isEqualTo(new Step(32, null));
+    for (int i = 1; i < ConcurrencyLimit.PROBE_EVERY; i++) {
+      assertThat(c.next(at(32, 20), true).reason()).as("span %d", i).isNull();
+    }
+    Step probe = c.next(at(32, 20), true);
+    assertThat(probe.limit()).isEqualTo(64);
+    assertThat(probe.reason()).contains("probing after 8 spans");
+    // The probe did not pay (the knee is still there): back, and probe half as often.
+    assertThat(c.next(at(64, 80), true).limit()).isEqualTo(32);
+    c.next(at(32, 80), true); // draining
+    for (int i = 1; i < 2 * ConcurrencyLimit.PROBE_EVERY; i++) {
+      assertThat(c.next(at(32, 20), true).reason()).as("span %d", i).isNull();
+    }
+    assertThat(c.next(at(32, 20), true).reason()).contains("probing after 16 spans");
+  }
+
+  @Test
+  void aRaiseThatPaidLessThanInProportionStopsAtTwiceWhatTheServiceHoldsUnqueued() {
+    ConcurrencyLimit c = startedAt(32, 10_000);
+    assertThat(c.next(at(32, 20), true).limit()).isEqualTo(128); // 16x the throughput for 16x: x4
+    // 128 gave 1.5x for 4x, latency 1.3x the minimum: a knee is near. The service holds about
+    // 2,400/s x 20 ms = 48 calls unqueued; 128 is past twice that already: no further.
+    Step s = c.next(new Span(128, 26 * MS, 2_400), true);
+    assertThat(c.unqueued()).isCloseTo(48.0, org.assertj.core.data.Offset.offset(0.01));
+    assertThat(s).isEqualTo(new Step(128, null));
+  }
+
+  @Test
+  void backsOffMultiplicativelyWhenLatencyInflatesWithoutAGainInThroughput() {
+    ConcurrencyLimit c = startedAt(64, 10_000);
+    assertThat(c.next(at(64, 20), true).limit()).isEqualTo(256);
+    assertThat(c.next(at(256, 20), false).reason()).isNull(); // paid in proportion; cores busy: hold
+    // The service slows down under the same load: 4x the minimum latency, throughput lower.
+    Step s = c.next(new Span(256, 80 * MS, 3_200), true);
+    assertThat(s.limit()).isEqualTo(128); // 256 x 1.5 / 4 would be 96: halving at most
+    assertThat(s.reason()).contains("back off to 128").contains("4.0x the minimum");
+    assertThat(c.next(new Span(128, 80 * MS, 1_600), true).reason()).isNull(); // draining: let pass
+    // Throughput held (no loss from backing off), latency still 2.5x: back off by 1.5 / 2.5.
+    assertThat(c.next(new Span(128, 50 * MS, 3_300), true).limit()).isEqualTo(76);
+  }
+
+  @Test
+  void aBackOffThatLostThroughputIsTakenBackAndTheMinimumRelearned() {
+    ConcurrencyLimit c = startedAt(64, 10_000);
+    c.next(at(64, 20), true); // -> 256
+    c.next(new Span(256, 20 * MS, 12_000), false); // paid, hold (cores busy)
+    // Every call now takes 60 ms whatever the load (a slower service, not a queue): backing off loses.
+    assertThat(c.next(at(256, 60), true).limit()).isEqualTo(128);
+    c.next(at(128, 60), true); // draining: let pass
+    Step s = c.next(at(128, 60), true);
+    assertThat(s.limit()).isEqualTo(256);
+    assertThat(s.reason()).contains("lost throughput").contains("re-learned as 60.0 ms");
+    assertThat(c.minLatency()).isEqualTo(60 * MS);
+    c.next(at(256, 60), true); // let pass after the change
+    assertThat(c.next(at(256, 60), true).reason()).isNull(); // 1.0x the new minimum: hold
+  }
+
+  @Test
+  void aSpanInWhichNoCallEndedIsNoNewsNotALossOfThroughput() {
+    ConcurrencyLimit c = startedAt(64, 10_000);
+    c.next(at(64, 20), true); // -> 256
+    c.next(at(256, 20), false); // hold
+    assertThat(c.next(at(256, 80), true).limit()).isEqualTo(128); // calls queue: back off
+    c.next(at(128, 80), true); // draining
+    // The calls in flight are slow ones: none ended in this span. Not "backing off lost throughput".
+    assertThat(c.next(new Span(128, -1, 0), true)).isEqualTo(new Step(128, null));
+    assertThat(c.minLatency()).isEqualTo(20 * MS);
+    // The back-off is judged on the next span with news: throughput held, latency 1.2x: hold at 128.
+    assertThat(c.next(new Span(128, 24 * MS, 5_300), true).reason()).isNull();
+  }
+
+  @Test
+  void startedBeforeAnyCallEndedTheFirstSpanSetsTheMinimum() {
+    ConcurrencyLimit c = new ConcurrencyLimit(2, 10_000);
+    c.start(2, new Span(2, -1, 0), 32); // the platform threads were seen waiting before any task ended
+    assertThat(c.minLatency()).isEqualTo(-1);
+    c.next(at(32, 20), true);
+    assertThat(c.minLatency()).isEqualTo(20 * MS);
+    assertThat(c.unqueued()).isCloseTo(32.0, org.assertj.core.data.Offset.offset(0.01));
+  }
+
+  @Test
+  void neverAboveMaxConcurrencyNorGrowingWhileTheCoresAreBusy() {
+    ConcurrencyLimit c = startedAt(32, 100);
+    Step s = c.next(at(32, 20), true);
+    assertThat(s.limit()).isEqualTo(100);
+    assertThat(s.reason()).contains("capped by maxConcurrency");
+    assertThat(c.next(at(100, 20), true).reason()).isNull(); // at the cap: hold
+    ConcurrencyLimit busy = startedAt(32, 10_000);
+    assertThat(busy.next(at(32, 20), false).limit()).isEqualTo(32);
+  }
+
+  /**
+   * A service whose calls take 20 ms up to {@code knee} at once and (n / knee)^2 times longer past it,
+   * so that its throughput falls past the knee; the limit is run against it span after span.
+   */
+  private static List<Integer> runAgainstKnee(ConcurrencyLimit c, int start, int[] knees, int spansEach) {
+    List<Integer> limits = new ArrayList<>();
+    int n = start;
+    for (int knee : knees) {
+      for (int i = 0; i < spansEach; i++) {
+        double latency = 20 * Math.max(1, Math.pow(n / (double) knee, 2));
+        n = c.next(at(n, latency), true).limit();
+        limits.add(n);
+      }
+    }
+    return limits;
+  }
+
+  @Test
+  void settlesNearTheKneeOfAServiceWhoseThroughputFallsPastItAndAgainWhenTheKneeMoves() {
+    ConcurrencyLimit c = startedAt(32, 2_000);
+    // Knee at 64, then it moves down to 16 mid-batch, then up to 256.
+    List<Integer> limits = runAgainstKnee(c, 32, new int[] {64, 16, 256}, 60);
+    List<Integer> first = limits.subList(20, 60);
+    List<Integer> down = limits.subList(80, 120);
+    List<Integer> up = limits.subList(150, 180);
+    assertThat(first).allSatisfy(n -> assertThat(n).isBetween(32, 128));
+    assertThat(first.stream().mapToInt(Integer::intValue).average().orElseThrow()).isBetween(48.0, 90.0);
+    assertThat(down).allSatisfy(n -> assertThat(n).isBetween(8, 32));
+    assertThat(up.stream().mapToInt(Integer::intValue).average().orElseThrow()).isBetween(128.0, 400.0);
+    assertThat(up).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(512));
+  }
+
+  @Test
+  void onWorkThatOnlyWaitsItClimbsToMaxConcurrencyAndStays() {
+    ConcurrencyLimit c = startedAt(32, 2_000);
+    List<Integer> limits = runAgainstKnee(c, 32, new int[] {1_000_000}, 20);
+    assertThat(limits.subList(3, 20)).allSatisfy(n -> assertThat(n).isEqualTo(2_000));
+  }
+}

@@ -179,6 +179,12 @@ final class WorkerHandle {
         kill(KILLED_FOR_PROTOCOL + " (" + e.getMessage() + ")");
       }
       byte[] rest = in.readNBytes(8 * 1024);
+      if (e.strayByte() >= 0) { // the frame reader took the first byte of the message for a magic byte
+        byte[] whole = new byte[rest.length + 1];
+        whole[0] = (byte) e.strayByte();
+        System.arraycopy(rest, 0, whole, 1, rest.length);
+        rest = whole;
+      }
       for (String line : new String(rest, StandardCharsets.UTF_8).split("\\R")) {
         if (!line.isBlank()) {
           addTail("(stdout) " + line);

@@ -85,7 +85,7 @@ public record Frame(byte type, byte[] payload) {
       throw new EOFException("end of stream");
     }
     if ((byte) magic != MAGIC) {
-      throw new ProtocolException(String.format("expected a frame, found byte 0x%02x", magic));
+      throw new ProtocolException(String.format("expected a frame, found byte 0x%02x", magic), magic);
     }
     byte type;
     int length;
@@ -156,8 +156,25 @@ public record Frame(byte type, byte[] payload) {
   public static final class ProtocolException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** The byte read where a frame should have started, or -1: the first byte of stray output. */
+    private final int strayByte;
+
     public ProtocolException(String message) {
+      this(message, -1);
+    }
+
+    /**
+     * @param strayByte the byte read where a frame should have started (a JVM printing to stdout on
+     *     its way out: the first letter of its message, which the caller shows with the rest), or -1
+     */
+    public ProtocolException(String message, int strayByte) {
       super(message);
+      this.strayByte = strayByte;
+    }
+
+    /** The byte that was not a frame's magic, or -1 when the frame broke elsewhere. */
+    public int strayByte() {
+      return strayByte;
     }
   }
 }

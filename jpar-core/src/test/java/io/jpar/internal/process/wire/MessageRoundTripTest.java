@@ -28,6 +28,15 @@ class MessageRoundTripTest {
   static final String UNICODE = "héllo wörld, 世界, Ελληνικά, 😀 \u0000 end";
 
   @Test
+  void strayOutputWhereAFrameShouldStartKeepsItsFirstByte() {
+    // A JVM exiting on OutOfMemoryError prints "Terminating due to ..." to stdout, the frame pipe: the
+    // reader takes the 'T' for a magic byte, and the crash report must still show "Terminating".
+    byte[] stray = "Terminating due to java.lang.OutOfMemoryError".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> Frame.readFrom(new DataInputStream(new ByteArrayInputStream(stray))))
+        .isInstanceOfSatisfying(Frame.ProtocolException.class, e -> assertThat(e.strayByte()).isEqualTo('T'));
+  }
+
+  @Test
   void configRoundTrips() throws IOException {
     byte[] initializer = {1, 2, 3, (byte) 0xA7, -1};
     assertToWorker(new Config(1, JavaSerializationCodec.class.getName(), "", false, 0, 0, new byte[0]));

@@ -10,7 +10,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * Reads CSV records straight from the bytes of a file in an ASCII-compatible encoding (UTF-8, Latin-1,
@@ -92,8 +91,8 @@ final class ByteCsvReader implements CsvRecords {
       return false;
     }
     String name = charset.name().toUpperCase(Locale.ROOT);
-    return Set.of("UTF-8", "US-ASCII", "ISO-8859-1", "ISO-8859-15", "WINDOWS-1252", "WINDOWS-1250", "WINDOWS-1251")
-        .contains(name) || name.startsWith("ISO-8859-");
+    return name.equals("UTF-8") || name.equals("US-ASCII") || name.startsWith("ISO-8859-")
+        || name.startsWith("WINDOWS-125");
   }
 
   @Override

@@ -18,7 +18,6 @@ import io.jpar.spi.Backend;
 import io.jpar.spi.BackendContext;
 import io.jpar.spi.Job;
 import java.io.IOException;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -29,7 +28,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,8 +37,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The pool's side of the cluster: a Hazelcast client that greets each member (the shared-secret
- * handshake), then sends it chunks as {@link ChunkCall}s, at most {@code workers + 1} at a time.
+ * The pool's side of the cluster: a Hazelcast client that admits each member once it passed the
+ * shared-secret {@link Handshake}, then sends it chunks as {@link ChunkCall}s, at most {@code workers + 1}
+ * at a time.
  *
  * <p>Delivery is ours to guarantee, not Hazelcast's (its executor loses the work of a member that
  * dies): a chunk whose member left, dropped its connection or stopped answering heartbeats goes back to
@@ -56,8 +55,6 @@ import java.util.concurrent.TimeUnit;
 public final class ClusterBackend implements Backend<ClusterTask> {
   static final int MAX_LOST_RUNS = 3;
   private static final System.Logger LOG = System.getLogger("io.jpar.cluster");
-  private static final SecureRandom RANDOM = new SecureRandom();
-  private static final String REFUSED = "refused the handshake";
   /**
    * Hazelcast's client logs a dozen INFO lines per connect and close; a pool is made often, so unless the
    * application configured this logger itself, only warnings are shown. Held here so the level sticks.
@@ -82,6 +79,7 @@ public final class ClusterBackend implements Backend<ClusterTask> {
   /** Decodes replies and completes jobs: never on Hazelcast's own threads. */
   private final ExecutorService replies;
   private final ScheduledExecutorService timer;
+  private final Handshake handshake;
 
   private final Object lock = new Object();
   private final Map<UUID, Slot> slots = new LinkedHashMap<>();
@@ -141,6 +139,8 @@ public final class ClusterBackend implements Backend<ClusterTask> {
     this.executor = client.getExecutorService(HazelcastConfigs.EXECUTOR);
     this.replies = Executors.newFixedThreadPool(2, daemon(context.poolName() + "-cluster-reply"));
     this.timer = Executors.newSingleThreadScheduledExecutor(daemon(context.poolName() + "-cluster-timer"));
+    this.handshake = new Handshake(executor, replies, secret, clusterName,
+        w -> admit(new Slot(w.member().getUuid(), w.member(), w.name(), w.workers(), new LinkedHashSet<>())));
     try {
       greetInitialMembers();
     } catch (RuntimeException e) {
@@ -161,7 +161,7 @@ public final class ClusterBackend implements Backend<ClusterTask> {
     client.getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent event) {
-        greet(event.getMember());
+        handshake.greet(event.getMember());
       }
 
       @Override
@@ -169,79 +169,13 @@ public final class ClusterBackend implements Backend<ClusterTask> {
         lost(event.getMember().getUuid(), "it left the cluster");
       }
     });
-    Map<Member, CompletableFuture<String>> greetings = new LinkedHashMap<>();
-    for (Member m : client.getCluster().getMembers()) {
-      greetings.put(m, greet(m));
-    }
-    // A refusal (a wrong secret) fails the pool; a member that does not answer in time (hung, say) is
-    // left behind with a warning — its greeting may still come, and admit it then.
-    long deadline = System.nanoTime() + Math.max(5_000_000_000L, hangTimeout.toNanos());
-    List<String> refusals = new ArrayList<>();
-    List<String> silent = new ArrayList<>();
-    for (Map.Entry<Member, CompletableFuture<String>> g : greetings.entrySet()) {
-      try {
-        String refusal = g.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        if (refusal != null) {
-          (refusal.contains(REFUSED) ? refusals : silent).add(refusal);
-        }
-      } catch (java.util.concurrent.TimeoutException e) {
-        silent.add("member " + g.getKey().getAddress() + " did not answer the handshake within "
-            + Duration.ofNanos(Math.max(5_000_000_000L, hangTimeout.toNanos())).toSeconds() + " s");
-      } catch (java.util.concurrent.ExecutionException e) {
-        silent.add("member " + g.getKey().getAddress() + " could not be greeted: " + e.getCause());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while greeting the members of cluster '" + clusterName + "'", e);
-      }
-    }
-    if (!refusals.isEmpty()) {
-      throw new IllegalStateException("cluster '" + clusterName + "' refused this pool: "
-          + String.join("; ", refusals));
-    }
+    List<String> silent = handshake.greetAll(client.getCluster().getMembers(),
+        Duration.ofNanos(Math.max(5_000_000_000L, hangTimeout.toNanos())));
     if (parallelism == 0) {
       throw new IllegalStateException("no member of cluster '" + clusterName + "' answered this pool's handshake: "
           + String.join("; ", silent));
     }
     silent.forEach(why -> LOG.log(System.Logger.Level.WARNING, why + "; going on without it for now"));
-  }
-
-  /** Greets a member; completes with null when it joined this pool's members, else with why not. */
-  private CompletableFuture<String> greet(Member member) {
-    byte[] nonce = new byte[16];
-    RANDOM.nextBytes(nonce);
-    CompletableFuture<String> done = new CompletableFuture<>();
-    try {
-      stage(executor.submitToMember(new HelloCall(secret, nonce), member)).whenCompleteAsync((bytes, error) -> {
-        String refusal = error != null ? "member " + member.getAddress() + " did not answer: " + error
-            : welcome(member, nonce, bytes);
-        if (refusal != null) {
-          LOG.log(System.Logger.Level.WARNING, refusal);
-        }
-        done.complete(refusal);
-      }, replies);
-    } catch (RuntimeException e) {
-      done.complete("member " + member.getAddress() + " could not be greeted: " + e);
-    }
-    return done;
-  }
-
-  private String welcome(Member member, byte[] nonce, byte[] bytes) {
-    Reply reply;
-    try {
-      reply = Reply.decode(bytes);
-    } catch (IOException e) {
-      return "member " + member.getAddress() + " answered the handshake with bytes that are not a reply: " + e;
-    }
-    return switch (reply) {
-      case Reply.Hello h when secret.verifies(h.proof(), HelloCall.memberParts(nonce)) -> {
-        admit(new Slot(member.getUuid(), member, h.member(), h.workers(), new LinkedHashSet<>()));
-        yield null;
-      }
-      case Reply.Hello h -> "member " + h.member() + " does not know the shared secret (its proof does not verify)";
-      case Reply.Refused r -> "member " + r.member() + " " + REFUSED + ": " + r.reason()
-          + " (it logged the refusal); give the pool the secret the members were started with";
-      default -> "member " + member.getAddress() + " answered the handshake with " + reply;
-    };
   }
 
   private void admit(Slot slot) {
@@ -409,7 +343,7 @@ public final class ClusterBackend implements Backend<ClusterTask> {
   }
 
   @SuppressWarnings("unchecked")
-  private static CompletionStage<byte[]> stage(Future<?> f) {
+  static CompletionStage<byte[]> stage(Future<?> f) {
     if (f instanceof CompletionStage<?> s) {
       return (CompletionStage<byte[]>) s;
     }
@@ -550,7 +484,7 @@ public final class ClusterBackend implements Backend<ClusterTask> {
     try {
       timer.schedule(() -> {
         if (!isTerminated() && client.getCluster().getMembers().contains(member)) {
-          greet(member);
+          handshake.greet(member);
         }
       }, 2, TimeUnit.SECONDS);
     } catch (java.util.concurrent.RejectedExecutionException closing) {

@@ -26,11 +26,7 @@ import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -77,7 +73,7 @@ public final class WorkerMain {
     DataOutputStream frames =
         new DataOutputStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16));
     System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
-    startThreadBean();
+    TaskClock.start();
     startParentWatchdog();
     new WorkerMain(frames, new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16)))
         .run();
@@ -297,10 +293,10 @@ public final class WorkerMain {
     // pipe) between blocks is the pool's overhead, and would read as the task waiting when tasks are
     // tiny. Clocks are read per flush, not per block, so that tiny tasks do not pay for them.
     long batchStart = lastFlush;
-    long delayStart = runDelay();
-    long gcStart = gcNanos();
+    long delayStart = TaskClock.runDelay();
+    long gcStart = TaskClock.gcNanos();
     long segmentStart = lastFlush;
-    long segmentCpu = threadCpu();
+    long segmentCpu = TaskClock.threadCpu();
     boolean timed = segmentCpu >= 0; // no CPU clock at the start: no figures, not a wrong ratio
     long taskWall = 0;
     long taskCpu = 0;
@@ -318,16 +314,16 @@ public final class WorkerMain {
       boolean last = i == inputs.length;
       if (last || config.flushEachResult() || now - lastFlush >= FLUSH_NANOS) {
         if (timed) {
-          taskCpu += threadCpu() - segmentCpu;
+          taskCpu += TaskClock.threadCpu() - segmentCpu;
           taskWall += now - segmentStart;
         }
-        long wall = last && timed ? ranWall(taskWall, taskCpu, now - batchStart, delayStart, gcStart) : 0;
+        long wall = last && timed ? TaskClock.ranWall(taskWall, taskCpu, now - batchStart, delayStart, gcStart) : 0;
         sendResults(batchId, sentUpTo, Arrays.copyOfRange(results, sentUpTo, i), last, wall,
             wall > 0 ? Math.min(taskCpu, wall) : 0);
         sentUpTo = i;
         lastFlush = now;
         segmentStart = System.nanoTime();
-        segmentCpu = timed ? threadCpu() : 0;
+        segmentCpu = timed ? TaskClock.threadCpu() : 0;
       }
     }
     if (inputs.length == 0) {
@@ -377,63 +373,6 @@ public final class WorkerMain {
   }
 
   /** Set once by {@link #startThreadBean}; null until the management API has started. */
-  private static volatile ThreadMXBean threadBean;
-
-  /**
-   * The management API's first use costs 10-50 ms, which would sit in the first batch's round trip; a
-   * daemon thread started with the worker pays it while the worker starts up. A batch that starts
-   * before it is ready reports no time (the parent then learns nothing from it for the plan).
-   */
-  private static void startThreadBean() {
-    Thread t = new Thread(() -> threadBean = ManagementFactory.getThreadMXBean(), "jpar-worker-mx");
-    t.setDaemon(true);
-    t.start();
-  }
-
-  /** This thread's CPU time, or -1 while the management API is not ready. */
-  private static long threadCpu() {
-    ThreadMXBean bean = threadBean;
-    return bean == null ? -1 : bean.getCurrentThreadCpuTime();
-  }
-
-  private static final Path SCHEDSTAT = Path.of("/proc/thread-self/schedstat");
-
-  /**
-   * Nanoseconds this thread has spent runnable but waiting for a CPU (Linux's schedstat), or -1 where
-   * the platform does not say. Read twice per batch.
-   */
-  private static long runDelay() {
-    try {
-      String[] f = Files.readString(SCHEDSTAT).trim().split(" ");
-      return Long.parseLong(f[1]);
-    } catch (IOException | RuntimeException e) {
-      return -1;
-    }
-  }
-
-  /**
-   * The tasks' wall time without the time the thread waited for a CPU that other processes held (on a
-   * busy machine that would read as the task waiting) or stood still for the garbage collector. Both are
-   * measured per batch and shared out over the tasks' part of it.
-   */
-  private static long ranWall(long taskWall, long taskCpu, long batchWall, long delayStart, long gcStart) {
-    if (batchWall <= 0) {
-      return taskWall;
-    }
-    long delayEnd = delayStart < 0 ? -1 : runDelay();
-    long stalled = (delayEnd < 0 ? 0 : delayEnd - delayStart) + Math.max(0, gcNanos() - gcStart);
-    return Math.max(taskCpu, taskWall - (long) (stalled * Math.min(1.0, taskWall / (double) batchWall)));
-  }
-
-  /** Time the collectors have paused this JVM so far: the task's thread neither runs nor waits then. */
-  private static long gcNanos() {
-    long ms = 0;
-    for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-      ms += Math.max(0, gc.getCollectionTime());
-    }
-    return ms * 1_000_000;
-  }
-
   /** The next results of a batch: the batch's wall and CPU time go with the last. */
   private void sendResults(long batchId, int from, Object[] values, boolean last, long wallNanos, long cpuNanos)
       throws IOException {

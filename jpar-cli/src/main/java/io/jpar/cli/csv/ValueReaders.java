@@ -1,0 +1,168 @@
+package io.jpar.cli.csv;
+
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+
+/**
+ * What a CSV value can be read as, without the cost of the JDK's general parsers where a common form
+ * allows: a plain integer, a decimal number, an ISO date or date-time. Each answers "not one" (false,
+ * NaN) rather than throwing, since {@link ColumnStats} asks of every value which types it still fits.
+ */
+final class ValueReaders {
+  private static final long SECONDS_PER_DAY = 86_400;
+
+  private ValueReaders() {}
+
+  static boolean isInteger(String v) {
+    int i = (v.charAt(0) == '-' || v.charAt(0) == '+') ? 1 : 0;
+    if (i == v.length() || v.length() - i > 18) {
+      return false;
+    }
+    for (; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static final double[] POW10 = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
+    1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+  /**
+   * A plain decimal number (no NaN, Infinity, hex or trailing type letters), or NaN. Numbers of at most
+   * 15 digits without exponent take Clinger's fast path: digits and 10^scale are exact doubles and one
+   * IEEE division rounds correctly, so the result equals {@link Double#parseDouble} at a fraction of
+   * its cost. Anything else goes to parseDouble.
+   */
+  static double parseDecimal(String v) {
+    int i = 0;
+    boolean negative = false;
+    if (v.charAt(0) == '-' || v.charAt(0) == '+') {
+      negative = v.charAt(0) == '-';
+      i = 1;
+    }
+    long mantissa = 0;
+    int digits = 0;
+    int scale = -1;
+    for (; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if (c >= '0' && c <= '9') {
+        mantissa = mantissa * 10 + (c - '0');
+        if (++digits > 15) {
+          return parseSlow(v);
+        }
+        if (scale >= 0) {
+          scale++;
+        }
+      } else if (c == '.' && scale < 0) {
+        scale = 0;
+      } else {
+        return parseSlow(v);
+      }
+    }
+    if (digits == 0) {
+      return Double.NaN;
+    }
+    double d = scale <= 0 ? mantissa : mantissa / POW10[scale];
+    return negative ? -d : d;
+  }
+
+  private static double parseSlow(String v) {
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E')) {
+        return Double.NaN;
+      }
+    }
+    try {
+      return Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      return Double.NaN;
+    }
+  }
+
+  /**
+   * An ISO date or date-time as seconds since 1970 (local times read as UTC, offsets applied), or NaN
+   * when {@code v} is not one.
+   */
+  static double epochSeconds(String v) {
+    if (v.length() < 10 || v.charAt(4) != '-' || v.charAt(7) != '-') {
+      return Double.NaN;
+    }
+    if (v.length() == 10) {
+      return isIsoDate(v)
+          ? (double) LocalDate.of(digits(v, 0, 4), digits(v, 5, 7), digits(v, 8, 10)).toEpochDay() * SECONDS_PER_DAY
+          : Double.NaN;
+    }
+    double fast = localDateTimeSeconds(v);
+    if (!Double.isNaN(fast)) {
+      return fast;
+    }
+    try {
+      if (v.endsWith("Z") || v.lastIndexOf('+') > 10 || v.lastIndexOf('-') > 10) {
+        OffsetDateTime t = OffsetDateTime.parse(v);
+        return t.toEpochSecond() + t.getNano() / 1e9;
+      }
+      LocalDateTime t = LocalDateTime.parse(v);
+      return t.toEpochSecond(ZoneOffset.UTC) + t.getNano() / 1e9;
+    } catch (DateTimeParseException e) {
+      return Double.NaN;
+    }
+  }
+
+  /**
+   * The common forms {@code yyyy-mm-ddThh:mm:ss} and the same ending in {@code Z} (UTC), as seconds since
+   * 1970, or NaN for anything else (fractions, offsets, a space for the T), which the formatters then
+   * judge. java.time's formatters cost about a microsecond a value (a map of parsed fields per value):
+   * a tenth of a text-heavy profile's time went there.
+   */
+  private static double localDateTimeSeconds(String v) {
+    int n = v.length();
+    if ((n != 19 && !(n == 20 && v.charAt(19) == 'Z')) || v.charAt(10) != 'T' || v.charAt(13) != ':'
+        || v.charAt(16) != ':' || !isIsoDate(v)) {
+      return Double.NaN;
+    }
+    int hour = digits(v, 11, 13);
+    int minute = digits(v, 14, 16);
+    int second = digits(v, 17, 19);
+    if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+      return Double.NaN;
+    }
+    long day = LocalDate.of(digits(v, 0, 4), digits(v, 5, 7), digits(v, 8, 10)).toEpochDay();
+    return (double) (day * SECONDS_PER_DAY + hour * 3600L + minute * 60L + second);
+  }
+
+  /** yyyy-mm-dd with a real month and day (leap years included), without the cost of a formatter. */
+  private static boolean isIsoDate(String v) {
+    int y = digits(v, 0, 4);
+    int m = digits(v, 5, 7);
+    int d = digits(v, 8, 10);
+    if (y < 0 || m < 1 || m > 12 || d < 1) {
+      return false;
+    }
+    boolean leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    int days = switch (m) {
+      case 2 -> leap ? 29 : 28;
+      case 4, 6, 9, 11 -> 30;
+      default -> 31;
+    };
+    return d <= days;
+  }
+
+  private static int digits(String v, int from, int to) {
+    int n = 0;
+    for (int i = from; i < to; i++) {
+      char c = v.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      n = n * 10 + (c - '0');
+    }
+    return n;
+  }
+}

@@ -106,6 +106,29 @@ class AutoPoolTest {
   }
 
   @Test
+  void workThatComputesStaysOnPlatformThreadsWhileOtherThreadsHoldTheCores() throws Exception {
+    // Six busy threads a core: the pool's threads run a seventh of the time, and their CPU over wall
+    // (about 0.14) would read as waiting work unless the wait for a core is taken out.
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    List<Thread> spinners = IntStream.range(0, 6 * CORES).mapToObj(i -> Thread.ofPlatform().daemon().start(() -> {
+      while (!stop.get()) {
+        Thread.onSpinWait();
+      }
+    })).toList();
+    try (Pool pool = Pool.auto().build()) {
+      pool.map(Tasks::burn, times(150, 2));
+      Plan plan = pool.plan();
+      assertThat(plan.backend()).as(plan.toString()).isEqualTo(BackendKind.PLATFORM_THREADS);
+      assertThat(plan.cpuShare()).as(plan.toString()).isGreaterThan(0.5);
+    } finally {
+      stop.set(true);
+      for (Thread t : spinners) {
+        t.join();
+      }
+    }
+  }
+
+  @Test
   void thePlansFiguresAreTheMeasuredOnes() {
     OWN_WALL.clear();
     try (Pool pool = Pool.auto().maxConcurrency(100).build()) {

@@ -1,13 +1,15 @@
 package io.jpar.internal.auto;
 
 import io.jpar.Task;
+import io.jpar.internal.CpuWait;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Measures the tasks an auto pool runs in the caller's JVM: per sampled task its wall time, and on
- * platform threads its CPU time and allocated bytes (virtual threads have neither clock). Tasks that
+ * platform threads its CPU time, the time it waited for a CPU others held ({@link CpuWait}) and its
+ * allocated bytes (virtual threads have none of these clocks). Tasks that
  * take long enough (>= {@value #TIME_ALL_ABOVE_NANOS} ns) are all timed; tiny ones one in {@value #EVERY},
  * because reading the clocks costs about as much as a tiny task.
  */
@@ -67,6 +69,11 @@ public final class Meter {
       return task.apply(input);
     }
     boolean clocks = THREADS != null && !Thread.currentThread().isVirtual();
+    CpuWait waits = clocks ? CpuWait.current() : null;
+    // The wait for a CPU is read outside the other clocks: a thread is often put aside just after a
+    // system call, and a wait counted outside the wall time it is subtracted from would hide real waiting.
+    long outer0 = clocks ? System.nanoTime() : 0;
+    long wait0 = clocks ? waits.nanos() : -1;
     long cpu0 = clocks ? THREADS.getCurrentThreadCpuTime() : -1;
     long alloc0 = clocks ? THREADS.getCurrentThreadAllocatedBytes() : -1;
     long t0 = System.nanoTime();
@@ -78,9 +85,14 @@ public final class Meter {
       wallNanos.add(wall);
       if (cpu0 >= 0) {
         long cpu = THREADS.getCurrentThreadCpuTime() - cpu0;
+        // Time spent waiting for a core that other threads or processes held is not the task waiting:
+        // without this a computing task on a busy machine reads as waiting work.
+        long wait1 = wait0 >= 0 ? waits.nanos() : -1;
+        long outer = System.nanoTime() - outer0;
+        long ran = wait1 >= wait0 && wait0 >= 0 ? Math.max(cpu, Math.min(wall, outer - (wait1 - wait0))) : wall;
         cpuSamples.increment();
-        cpuSampleWallNanos.add(wall);
-        cpuNanos.add(Math.min(cpu, wall));
+        cpuSampleWallNanos.add(ran);
+        cpuNanos.add(Math.min(cpu, ran));
       }
       if (alloc0 >= 0) {
         allocSamples.increment();

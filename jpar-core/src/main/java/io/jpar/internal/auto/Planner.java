@@ -11,8 +11,8 @@ import java.util.Locale;
  *   <li>Computing work (CPU time >= {@value #COMPUTING} of wall time) runs on platform threads, one per core;
  *       when it also waits (CPU share under {@value #MIXED}) and the machine has idle cores, cores x wall /
  *       CPU of them.
- *   <li>Waiting work (under {@value #COMPUTING}; under {@value #SURELY_WAITING} while the whole machine's
- *       CPUs are busy, when a computing thread's share also drops as it waits for a core) runs on virtual threads, starting at Little's law's figure (cores x wall / CPU, with
+ *   <li>Waiting work (under {@value #COMPUTING}; while the whole machine's CPUs are busy, only as the
+ *       tasks' own clocks show it, and under {@value #SURELY_WAITING}) runs on virtual threads, starting at Little's law's figure (cores x wall / CPU, with
  *       1.5x headroom) but at most {@value #START_PER_CORE} per core; from there a {@link ConcurrencyLimit}
  *       grows the concurrency while throughput rises and backs off when latency inflates without a gain,
  *       within {@code maxConcurrency}, and not upwards while the cores are busy.
@@ -164,9 +164,11 @@ public final class Planner {
             : same(current);
       }
       case PLATFORM_THREADS -> s >= COMPUTING ? mixed(current, seen, s, f)
-          // On a machine whose CPUs are all busy, a share between a fifth and a half may be computing
-          // threads waiting for a core that other processes hold: only a lower one is surely waiting.
-          : s >= SURELY_WAITING && f.machineBusy >= MACHINE_BUSY ? same(current)
+          // On a machine whose CPUs are all busy, the process's CPU use cannot tell computing threads
+          // that wait for a core from threads that wait on their own: wait for the tasks' own readings,
+          // which leave the wait for a core out. And a share between a fifth and a half there may still be
+          // computing threads short of a core (where the platform cannot say): only a lower one is surely waiting.
+          : f.machineBusy >= MACHINE_BUSY && (!ownReadings(f) || s >= SURELY_WAITING) ? same(current)
           : toVirtual(current, f, seen, s, little);
       case VIRTUAL_THREADS -> virtual(current, f, s, seen);
     };
@@ -216,6 +218,11 @@ public final class Planner {
     ConcurrencyLimit.Step step = limit.next(limitSpan(current, f), f.utilisation < 0.9);
     return step.reason() == null ? same(current)
         : new Decision(new Choice(BackendKind.VIRTUAL_THREADS, step.limit()), seen + "; " + step.reason());
+  }
+
+  /** Whether the share comes from the tasks' own clocks, read on their threads (see {@link Meter}). */
+  private static boolean ownReadings(Figures f) {
+    return f.samples > 0 && !Double.isNaN(f.cpuShare);
   }
 
   private static ConcurrencyLimit.Span limitSpan(Choice c, Figures f) {

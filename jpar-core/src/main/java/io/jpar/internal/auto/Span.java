@@ -47,24 +47,30 @@ final class Span {
     Meter.Totals m = meter.totals().minus(this.meter);
     long cpu = Math.max(0, TaskStats.processCpuNanos() - processCpu);
     double utilisation = Math.min(1, cpu / (double) (Math.max(1, elapsed) * CORES));
+    double machineBusy = MachineLoad.busySince(machine);
     return new Figures(elapsed, completed, m.samples(), m.meanWall(), m.cpuShare(), utilisation,
-        completed == 0 ? -1 : cpu / completed, runningShare(choice, current, elapsed, completed, utilisation, dispatched - doneNow),
-        MachineLoad.busySince(machine));
+        completed == 0 ? -1 : cpu / completed,
+        runningShare(choice, current, elapsed, completed, utilisation, machineBusy, dispatched - doneNow), machineBusy);
   }
 
   /**
    * The CPU share of the tasks running now, seen before any of them ends, or NaN when it cannot be
    * told: only while every thread (or every virtual-thread slot) held a task the whole span, and not
    * over a span that was mostly a GC pause, during which threads use no CPU but do not wait either.
+   *
+   * <p>Nor on a machine whose CPUs are all busy: there the pool's threads also wait for a core, and that
+   * cannot be told from their own waiting while it goes on (Linux counts a thread's wait for a CPU only
+   * once it gets one, so another thread's reading lags by a whole wait — tens of milliseconds under
+   * load). The tasks' own readings ({@link Meter}), taken on their thread while it runs, are exact.
    */
   private double runningShare(Choice choice, Machinery<?> current, long elapsed, long completed, double utilisation,
-      long outstandingNow) {
+      double machineBusy, long outstandingNow) {
     long working = elapsed - (gcNanos() - gc);
     int n = choice.concurrency();
     if (Math.min(outstandingNow, outstanding) < n || working < elapsed / 2) {
       return Double.NaN;
     }
-    if (choice.kind() == BackendKind.PLATFORM_THREADS && threadsCpu >= 0) {
+    if (choice.kind() == BackendKind.PLATFORM_THREADS && threadsCpu >= 0 && !(machineBusy >= Planner.MACHINE_BUSY)) {
       long now = current.threadsCpuNanos();
       return now < 0 ? Double.NaN : Math.min(1, (now - threadsCpu) / (double) (working * n));
     }

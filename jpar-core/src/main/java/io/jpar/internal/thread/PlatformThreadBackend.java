@@ -3,6 +3,7 @@ package io.jpar.internal.thread;
 import io.jpar.BackendKind;
 import io.jpar.Task;
 import io.jpar.internal.ChunkSizer;
+import io.jpar.internal.CpuWait;
 import io.jpar.internal.PoolContext;
 import io.jpar.internal.TaskWrapper;
 import io.jpar.spi.Job;
@@ -57,7 +58,13 @@ public final class PlatformThreadBackend extends ThreadBackend<PlatformThreadBac
     String name = context.poolName();
     ThreadPoolExecutor tpe = new ThreadPoolExecutor(context.parallelism(), context.parallelism(), 0,
         TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
-          Thread t = new Thread(r, name + "-" + seq.incrementAndGet());
+          Thread t = new Thread(() -> {
+            try {
+              r.run();
+            } finally {
+              CpuWait.release(); // the file an auto pool's meter opened for this thread
+            }
+          }, name + "-" + seq.incrementAndGet());
           t.setDaemon(true);
           created.add(t);
           return t;

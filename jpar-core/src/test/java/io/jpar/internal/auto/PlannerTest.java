@@ -56,6 +56,13 @@ class PlannerTest {
     // 5% on the CPU is waiting however busy the machine is; 40% on an idle machine too.
     Figures waiting = new Figures(100 * MS, 20, 20, 8 * MS, 0.05, 0.05, 400_000, Double.NaN, 0.99);
     assertThat(p.next(p.first(), waiting).choice().kind()).isEqualTo(BackendKind.VIRTUAL_THREADS);
+    // Nothing finished yet and the process uses a tenth of the cores: on a busy machine that may be
+    // computing threads short of a core; the tasks' own clocks will tell.
+    Figures nothingYet = new Figures(1_000 * MS, 0, 0, -1, Double.NaN, 0.1, -1, Double.NaN, 0.99);
+    assertThat(p.next(p.first(), nothingYet).reason()).isNull();
+    Figures nothingYetIdle = new Figures(1_000 * MS, 0, 0, -1, Double.NaN, 0.1, -1, Double.NaN, 0.3);
+    assertThat(new Planner(2, 1_000, 8, false).next(p.first(), nothingYetIdle).choice().kind())
+        .isEqualTo(BackendKind.VIRTUAL_THREADS);
     Figures idleMachine = new Figures(100 * MS, 20, 20, 8 * MS, 0.4, 0.4, 3 * MS, Double.NaN, 0.45);
     assertThat(new Planner(2, 1_000, 8, false).next(p.first(), idleMachine).choice().kind())
         .isEqualTo(BackendKind.VIRTUAL_THREADS);

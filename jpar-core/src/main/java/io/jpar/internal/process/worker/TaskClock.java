@@ -1,10 +1,8 @@
 package io.jpar.internal.process.worker;
 
-import java.io.IOException;
+import io.jpar.internal.CpuWait;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * The worker's clocks for the plan: the task thread's CPU time, and how long tasks <em>ran</em> as opposed
@@ -33,19 +31,12 @@ final class TaskClock {
     return bean == null ? -1 : bean.getCurrentThreadCpuTime();
   }
 
-  private static final Path SCHEDSTAT = Path.of("/proc/thread-self/schedstat");
-
   /**
    * Nanoseconds this thread has spent runnable but waiting for a CPU (Linux's schedstat), or -1 where
    * the platform does not say. Read twice per batch.
    */
   static long runDelay() {
-    try {
-      String[] f = Files.readString(SCHEDSTAT).trim().split(" ");
-      return Long.parseLong(f[1]);
-    } catch (IOException | RuntimeException e) {
-      return -1;
-    }
+    return CpuWait.current().nanos();
   }
 
   /**

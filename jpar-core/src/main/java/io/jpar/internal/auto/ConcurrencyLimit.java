@@ -11,8 +11,8 @@ import java.util.Locale;
  *   <li><b>Grow</b> while each raise pays (throughput up by >= {@value #PAYS}x): by {@code growth}, which
  *       starts at 4 (slow start) and shrinks (square root, down to {@value #MIN_GROWTH}) after every raise
  *       that did not pay or paid less than in proportion (a knee is near), so probes near a known knee are
- *       small; it grows again (to the power 1.5, up to 4) after a raise that scaled throughput almost in
- *       proportion at the minimum latency. A raise that did not pay is taken back.
+ *       small; it grows again (to the power 1.5, up to 4) after a raise that kept the latency within 1.2x
+ *       the minimum (by Little's law, throughput in proportion). A raise that did not pay is taken back.
  *   <li><b>Back off</b> when latency inflates past {@value #TOLERANCE}x the minimum without a gain in
  *       throughput: multiplicatively, to {@code limit x TOLERANCE x min / latency} (halving at most),
  *       the Gradient limiters' rule, and later raises are smaller, as after a raise that did not pay. A
@@ -20,7 +20,8 @@ import java.util.Locale;
  *       is taken back, and the minimum is re-learned from there.
  *   <li><b>Never far past the knee</b>: a raise goes no further than 4x (2x once a knee has shown itself)
  *       the calls the service holds without queueing, estimated as BBR estimates a path's
- *       bandwidth-delay product: the highest recent throughput times the minimum latency.
+ *       bandwidth-delay product: the highest recent delivery rate (the measured throughput, or, while
+ *       latency is flat, the limit over the latency when higher) times the minimum latency.
  *   <li><b>Hold</b> otherwise; every {@value #PROBE_EVERY} judged spans of holding (twice, then four times
  *       as many after probes that did not pay), probe one step up, so that a knee that moved up is found. The minimum latency is the lowest of the last {@value #WINDOW}
  *       spans, so a knee that moved down (higher latency at the same load) is seen as inflation.
@@ -123,7 +124,7 @@ final class ConcurrencyLimit {
    */
   Step next(Span s, boolean mayGrow) {
     if (s.latencyNanos > 0) {
-      observe(s.latencyNanos, s.tasksPerSecond);
+      observe(s.latencyNanos, deliveryRate(s, minLatency()));
     }
     long min = minLatency();
     double inflation = min <= 0 || s.latencyNanos <= 0 ? 1 : s.latencyNanos / (double) min;
@@ -156,7 +157,11 @@ final class ConcurrencyLimit {
             100 * (PAYS - 1), growth));
       }
       probeEvery = PROBE_EVERY;
-      boolean proportional = x >= 0.8 * trialFromThroughput * s.limit / Math.max(1, trialFrom) && inflation <= 1.2;
+      // Judged by latency, not by the span's throughput: the calls added by the raise end a latency after
+      // it, so a span judged soon after a raise counts them for part of its length only, and would read a
+      // raise that scaled perfectly as one that did not (Little's law: flat latency with more in flight
+      // is throughput in proportion).
+      boolean proportional = inflation <= 1.2;
       // In proportion, at the minimum latency: no queue yet, so speed up again. Less than that: a knee is
       // near, so take smaller steps towards it.
       growth = proportional ? Math.min(4, Math.pow(growth, 1.5)) : Math.max(MIN_GROWTH, Math.sqrt(growth));
@@ -212,6 +217,17 @@ final class ConcurrencyLimit {
     trialFrom = s.limit;
     trialFromThroughput = s.tasksPerSecond;
     trialFromLatency = s.latencyNanos;
+  }
+
+  /**
+   * The span's throughput for the in-flight cap. While latency stays at the minimum (within 1.2x): what
+   * it measured, or what Little's law says its limit delivers at that latency, whichever is higher — the
+   * measured figure lags a raise by a latency (the calls it added have not ended yet), Little's does not.
+   * Once calls queue, only the measured figure: the cap must not grow from calls that wait.
+   */
+  private static double deliveryRate(Span s, long minBefore) {
+    boolean flat = minBefore <= 0 || s.latencyNanos <= 1.2 * minBefore;
+    return flat ? Math.max(s.tasksPerSecond, s.limit * 1e9 / s.latencyNanos) : s.tasksPerSecond;
   }
 
   private void observe(long latency, double tasksPerSecond) {

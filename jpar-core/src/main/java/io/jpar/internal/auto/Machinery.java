@@ -48,6 +48,11 @@ final class Machinery<H> {
     return backend instanceof PlatformThreadBackend p ? p.threadsCpuNanos() : -1;
   }
 
+  /** Whether the backend's own threads all wait on their own now (see {@link PlatformThreadBackend}). */
+  boolean threadsBlocked() {
+    return backend instanceof PlatformThreadBackend p && p.allThreadsBlocked();
+  }
+
   long[] totals() {
     return context.stats().totals();
   }

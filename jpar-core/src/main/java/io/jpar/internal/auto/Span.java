@@ -61,7 +61,8 @@ final class Span {
    * <p>Nor on a machine whose CPUs are all busy: there the pool's threads also wait for a core, and that
    * cannot be told from their own waiting while it goes on (Linux counts a thread's wait for a CPU only
    * once it gets one, so another thread's reading lags by a whole wait — tens of milliseconds under
-   * load). The tasks' own readings ({@link Meter}), taken on their thread while it runs, are exact.
+   * load) — unless the threads are all parked, sleeping or blocked on a lock, which a thread short of a
+   * core never is. The tasks' own readings ({@link Meter}), taken on their thread while it runs, are exact.
    */
   private double runningShare(Choice choice, Machinery<?> current, long elapsed, long completed, double utilisation,
       double machineBusy, long outstandingNow) {
@@ -70,7 +71,9 @@ final class Span {
     if (Math.min(outstandingNow, outstanding) < n || working < elapsed / 2) {
       return Double.NaN;
     }
-    if (choice.kind() == BackendKind.PLATFORM_THREADS && threadsCpu >= 0 && !(machineBusy >= Planner.MACHINE_BUSY)) {
+    // On a busy machine, threads found parked or sleeping are waiting on their own all the same.
+    if (choice.kind() == BackendKind.PLATFORM_THREADS && threadsCpu >= 0
+        && (!(machineBusy >= Planner.MACHINE_BUSY) || current.threadsBlocked())) {
       long now = current.threadsCpuNanos();
       return now < 0 ? Double.NaN : Math.min(1, (now - threadsCpu) / (double) (working * n));
     }

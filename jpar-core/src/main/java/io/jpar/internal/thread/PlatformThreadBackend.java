@@ -137,6 +137,24 @@ public final class PlatformThreadBackend extends ThreadBackend<PlatformThreadBac
     return sum;
   }
 
+  /**
+   * Whether every thread of this backend is, at this moment, parked, sleeping or blocked on a lock: waiting
+   * on its own, which a busy machine cannot fake (a thread short of a core is RUNNABLE). A thread inside
+   * blocking socket I/O is RUNNABLE too, so false says nothing.
+   */
+  public boolean allThreadsBlocked() {
+    if (threads.isEmpty()) {
+      return false;
+    }
+    for (Thread t : threads) {
+      Thread.State s = t.getState();
+      if (s != Thread.State.WAITING && s != Thread.State.TIMED_WAITING && s != Thread.State.BLOCKED) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Chunks taken back from the queue before any thread started them. */
   public record Reclaimed(Task<Object, Object> code, List<Job> jobs) {}
 

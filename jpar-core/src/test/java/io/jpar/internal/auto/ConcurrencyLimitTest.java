@@ -34,6 +34,18 @@ class ConcurrencyLimitTest {
   }
 
   @Test
+  void aRaiseJudgedBeforeItsAddedCallsAllEndedStillGrowsFourfoldWhileLatencyIsFlat() {
+    // 100 ms calls: a span judged 1.2 latencies after a raise from 32 to 128 counts the 96 added calls
+    // for a sixth of its length, and measures about 1,060 tasks/s where 128 at once deliver 1,280.
+    ConcurrencyLimit c = startedAt(32, 10_000);
+    assertThat(c.next(at(32, 100), true).limit()).isEqualTo(128);
+    Step s = c.next(new Span(128, 101 * MS, 1_060), true);
+    // x4, up to 4x the 127 that 128 at 101 ms hold unqueued: not x2, nor 2x a lagging 106
+    assertThat(s.limit()).as(s.reason()).isBetween(500, 512);
+    assertThat(c.unqueued()).isGreaterThan(125);
+  }
+
+  @Test
   void aRaiseThatDidNotPayIsTakenBackAndLaterProbesAreSmaller() {
     ConcurrencyLimit c = startedAt(32, 10_000);
     c.next(at(32, 20), true); // -> 128

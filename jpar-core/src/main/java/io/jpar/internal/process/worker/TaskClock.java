@@ -44,11 +44,14 @@ final class TaskClock {
    * busy machine that would read as the task waiting) or stood still for the garbage collector. Both are
    * measured per batch and shared out over the tasks' part of it.
    */
-  static long ranWall(long taskWall, long taskCpu, long batchWall, long delayStart, long gcStart) {
+  static long ranWall(long taskWall, long taskCpu, long batchStart, long delayStart, long gcStart) {
+    long delayEnd = delayStart < 0 ? -1 : runDelay();
+    // The batch's wall time read after the wait, as the start was read before it: a wait counted outside
+    // the wall time it is shared over would take real waiting out of the task's time.
+    long batchWall = System.nanoTime() - batchStart;
     if (batchWall <= 0) {
       return taskWall;
     }
-    long delayEnd = delayStart < 0 ? -1 : runDelay();
     long stalled = (delayEnd < 0 ? 0 : delayEnd - delayStart) + Math.max(0, gcNanos() - gcStart);
     return Math.max(taskCpu, taskWall - (long) (stalled * Math.min(1.0, taskWall / (double) batchWall)));
   }

@@ -317,7 +317,7 @@ public final class WorkerMain {
           taskCpu += TaskClock.threadCpu() - segmentCpu;
           taskWall += now - segmentStart;
         }
-        long wall = last && timed ? TaskClock.ranWall(taskWall, taskCpu, now - batchStart, delayStart, gcStart) : 0;
+        long wall = last && timed ? TaskClock.ranWall(taskWall, taskCpu, batchStart, delayStart, gcStart) : 0;
         sendResults(batchId, sentUpTo, Arrays.copyOfRange(results, sentUpTo, i), last, wall,
             wall > 0 ? Math.min(taskCpu, wall) : 0);
         sentUpTo = i;

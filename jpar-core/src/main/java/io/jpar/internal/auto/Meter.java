@@ -24,17 +24,27 @@ public final class Meter {
   private final LongAdder cpuSamples = new LongAdder();
   private final LongAdder cpuSampleWallNanos = new LongAdder();
   private final LongAdder cpuNanos = new LongAdder();
+  /** CPU-timed tasks whose wait for a CPU was read and taken out of their wall time. */
+  private final LongAdder waitReadSamples = new LongAdder();
   private final LongAdder allocSamples = new LongAdder();
   private final LongAdder allocBytes = new LongAdder();
   private volatile boolean timeAll = true;
 
   /** Sums so far; subtract two to get the figures of the span between them. */
   public record Totals(long samples, long wallNanos, long cpuSamples, long cpuSampleWallNanos, long cpuNanos,
-      long allocSamples, long allocBytes) {
+      long waitReadSamples, long allocSamples, long allocBytes) {
     public Totals minus(Totals o) {
       return new Totals(samples - o.samples, wallNanos - o.wallNanos, cpuSamples - o.cpuSamples,
-          cpuSampleWallNanos - o.cpuSampleWallNanos, cpuNanos - o.cpuNanos, allocSamples - o.allocSamples,
-          allocBytes - o.allocBytes);
+          cpuSampleWallNanos - o.cpuSampleWallNanos, cpuNanos - o.cpuNanos, waitReadSamples - o.waitReadSamples,
+          allocSamples - o.allocSamples, allocBytes - o.allocBytes);
+    }
+
+    /**
+     * Whether {@link #cpuShare} is the tasks' own, every one of them with its wait for a CPU taken out:
+     * then a busy machine cannot lower it.
+     */
+    public boolean shareExcludesCpuWait() {
+      return cpuSamples > 0 && waitReadSamples == cpuSamples;
     }
 
     /** Mean wall time of a sampled task, or -1 before any. */
@@ -55,6 +65,7 @@ public final class Meter {
 
   public Totals totals() {
     return new Totals(samples.sum(), wallNanos.sum(), cpuSamples.sum(), cpuSampleWallNanos.sum(), cpuNanos.sum(),
+        waitReadSamples.sum(),
         allocSamples.sum(), allocBytes.sum());
   }
 
@@ -92,7 +103,11 @@ public final class Meter {
         // without this a computing task on a busy machine reads as waiting work.
         long wait1 = wait0 >= 0 ? waits.nanos() : -1;
         long outer = System.nanoTime() - outer0;
-        long ran = wait1 >= wait0 && wait0 >= 0 ? Math.max(cpu, Math.min(wall, outer - (wait1 - wait0))) : wall;
+        boolean waitRead = wait1 >= wait0 && wait0 >= 0;
+        long ran = waitRead ? Math.max(cpu, Math.min(wall, outer - (wait1 - wait0))) : wall;
+        if (waitRead) {
+          waitReadSamples.increment();
+        }
         cpuSamples.increment();
         cpuSampleWallNanos.add(ran);
         cpuNanos.add(Math.min(cpu, ran));

@@ -47,9 +47,18 @@ public final class Planner {
    *     threads, cores not saturated); NaN when it cannot be told
    * @param machineBusy the share of the machine's CPU time used by anything (this process and others), NaN
    *     where the platform does not say
+   * @param shareExact whether {@code cpuShare} has every task's wait for a CPU taken out (Linux), so that
+   *     a busy machine cannot lower it
    */
   public record Figures(long elapsedNanos, long completed, long samples, long meanWallNanos, double cpuShare,
-      double utilisation, long cpuPerTaskNanos, double threadsShare, double machineBusy) {
+      double utilisation, long cpuPerTaskNanos, double threadsShare, double machineBusy, boolean shareExact) {
+    /** Figures whose CPU share may include waiting for a CPU. */
+    public Figures(long elapsedNanos, long completed, long samples, long meanWallNanos, double cpuShare,
+        double utilisation, long cpuPerTaskNanos, double threadsShare, double machineBusy) {
+      this(elapsedNanos, completed, samples, meanWallNanos, cpuShare, utilisation, cpuPerTaskNanos, threadsShare,
+          machineBusy, false);
+    }
+
     /** Figures where the machine's load is not known. */
     public Figures(long elapsedNanos, long completed, long samples, long meanWallNanos, double cpuShare,
         double utilisation, long cpuPerTaskNanos, double threadsShare) {
@@ -166,9 +175,10 @@ public final class Planner {
       case PLATFORM_THREADS -> s >= COMPUTING ? mixed(current, seen, s, f)
           // On a machine whose CPUs are all busy, the process's CPU use cannot tell computing threads
           // that wait for a core from threads that wait on their own: wait for the tasks' own readings,
-          // which leave the wait for a core out. And a share between a fifth and a half there may still be
-          // computing threads short of a core (where the platform cannot say): only a lower one is surely waiting.
-          : f.machineBusy >= MACHINE_BUSY && (!ownReadings(f) || s >= SURELY_WAITING) ? same(current)
+          // which leave the wait for a core out. Where the platform cannot say how long they waited, a
+          // share between a fifth and a half there may still be computing threads short of a core: only a
+          // lower one is surely waiting.
+          : f.machineBusy >= MACHINE_BUSY && !(ownReadings(f) && (f.shareExact || s < SURELY_WAITING)) ? same(current)
           : toVirtual(current, f, seen, s, little);
       case VIRTUAL_THREADS -> virtual(current, f, s, seen);
     };

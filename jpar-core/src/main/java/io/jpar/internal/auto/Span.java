@@ -42,7 +42,7 @@ final class Span {
       long cpu = w[2] - workers[2];
       return new Figures(elapsed, completed, tasks, tasks == 0 ? -1 : wall / tasks,
           wall == 0 ? Double.NaN : Math.min(1, cpu / (double) wall), cpu / (double) (Math.max(1, elapsed) * CORES), -1,
-          Double.NaN);
+          Double.NaN, Double.NaN, false);
     }
     Meter.Totals m = meter.totals().minus(this.meter);
     long cpu = Math.max(0, TaskStats.processCpuNanos() - processCpu);
@@ -50,7 +50,8 @@ final class Span {
     double machineBusy = MachineLoad.busySince(machine);
     return new Figures(elapsed, completed, m.samples(), m.meanWall(), m.cpuShare(), utilisation,
         completed == 0 ? -1 : cpu / completed,
-        runningShare(choice, current, elapsed, completed, utilisation, machineBusy, dispatched - doneNow), machineBusy);
+        runningShare(choice, current, elapsed, completed, utilisation, machineBusy, dispatched - doneNow), machineBusy,
+        m.shareExcludesCpuWait());
   }
 
   /**

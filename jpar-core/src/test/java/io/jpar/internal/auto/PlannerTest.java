@@ -53,6 +53,10 @@ class PlannerTest {
     // 40% on the CPU while every core of the machine is busy: computing threads waiting for a core.
     Figures stolen = new Figures(100 * MS, 20, 20, 8 * MS, 0.4, 0.4, 3 * MS, Double.NaN, 0.99);
     assertThat(p.next(p.first(), stolen).reason()).isNull();
+    // The same 40% with every task's wait for a core taken out (Linux schedstat): the tasks wait on their own.
+    Figures exact = new Figures(100 * MS, 20, 20, 8 * MS, 0.4, 0.4, 3 * MS, Double.NaN, 0.99, true);
+    assertThat(new Planner(2, 1_000, 8, false).next(p.first(), exact).choice().kind())
+        .isEqualTo(BackendKind.VIRTUAL_THREADS);
     // 5% on the CPU is waiting however busy the machine is; 40% on an idle machine too.
     Figures waiting = new Figures(100 * MS, 20, 20, 8 * MS, 0.05, 0.05, 400_000, Double.NaN, 0.99);
     assertThat(p.next(p.first(), waiting).choice().kind()).isEqualTo(BackendKind.VIRTUAL_THREADS);

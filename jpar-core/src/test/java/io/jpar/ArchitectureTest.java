@@ -46,6 +46,7 @@ class ArchitectureTest {
   private static final String WORKER = "io.jpar.internal.process.worker..";
   private static final String AUTO = "io.jpar.internal.auto..";
   private static final String JFR = "io.jpar.internal.jfr..";
+  private static final String OS = "io.jpar.internal.os..";
 
   private static final DescribedPredicate<JavaClass> VISIBLE_TO_USERS =
       DescribedPredicate.describe("are visible to users (public types of io.jpar and io.jpar.spi)",
@@ -96,9 +97,10 @@ class ArchitectureTest {
       classes()
           .that().resideInAPackage(WORKER)
           .should().onlyDependOnClassesThat(
-              resideOutsideOfPackage("io.jpar..").or(resideInAnyPackage(WORKER, WIRE, API, SPI)))
+              resideOutsideOfPackage("io.jpar..").or(resideInAnyPackage(WORKER, WIRE, API, SPI, OS)))
           .because("io.jpar.internal.process.worker is the code of a worker JVM: it speaks the wire"
-              + " (io.jpar.internal.process.wire), runs an io.jpar.Task and makes an io.jpar.spi.Codec,"
+              + " (io.jpar.internal.process.wire), runs an io.jpar.Task, makes an io.jpar.spi.Codec and reads"
+              + " the operating system's clocks (io.jpar.internal.os),"
               + " and must not load the parent's machinery; to fix: move what both sides need into"
               + " io.jpar.internal.process.wire");
 
@@ -110,6 +112,15 @@ class ArchitectureTest {
           .because("the wire is what the worker JVM shares with the parent, so it must not pull in the"
               + " parent side or the core; to fix: keep the parent's half in io.jpar.internal.process and"
               + " pass it plain values");
+
+  @ArchTest
+  static final ArchRule osReadingsUseOnlyTheJdk =
+      classes()
+          .that().resideInAPackage(OS)
+          .should().onlyDependOnClassesThat(resideOutsideOfPackage("io.jpar.."))
+          .because("io.jpar.internal.os reads the operating system for both the caller's JVM and the"
+              + " workers', so it must know neither; to fix: return plain numbers and interpret them where"
+              + " they are used");
 
   @ArchTest
   static final ArchRule jfrEventsUseOnlyTheJdk =
@@ -167,7 +178,7 @@ class ArchitectureTest {
               + " implementations in io.jpar.internal and hand out views");
 
   private static ArchRule backend(String backend, String... alsoAllowed) {
-    List<String> allowed = new ArrayList<>(List.of(backend, CORE, API, SPI, JFR));
+    List<String> allowed = new ArrayList<>(List.of(backend, CORE, API, SPI, JFR, OS));
     allowed.addAll(List.of(alsoAllowed));
     return classes()
         .that().resideInAPackage(backend)

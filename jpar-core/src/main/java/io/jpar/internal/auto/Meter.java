@@ -1,7 +1,7 @@
 package io.jpar.internal.auto;
 
 import io.jpar.Task;
-import io.jpar.internal.CpuWait;
+import io.jpar.internal.os.CpuWait;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;

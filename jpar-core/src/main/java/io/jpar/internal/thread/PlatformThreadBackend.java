@@ -3,7 +3,7 @@ package io.jpar.internal.thread;
 import io.jpar.BackendKind;
 import io.jpar.Task;
 import io.jpar.internal.ChunkSizer;
-import io.jpar.internal.CpuWait;
+import io.jpar.internal.os.CpuWait;
 import io.jpar.internal.PoolContext;
 import io.jpar.internal.TaskWrapper;
 import io.jpar.spi.Job;

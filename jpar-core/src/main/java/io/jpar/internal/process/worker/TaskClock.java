@@ -1,6 +1,6 @@
 package io.jpar.internal.process.worker;
 
-import io.jpar.internal.CpuWait;
+import io.jpar.internal.os.CpuWait;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 

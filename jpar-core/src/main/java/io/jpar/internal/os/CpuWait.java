@@ -1,4 +1,4 @@
-package io.jpar.internal;
+package io.jpar.internal.os;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package io.jpar.internal;
+package io.jpar.internal.os;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

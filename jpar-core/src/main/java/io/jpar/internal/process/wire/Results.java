@@ -1,6 +1,5 @@
 package io.jpar.internal.process.wire;
 
-import io.jpar.internal.process.wire.Frame.ProtocolException;
 import java.io.DataOutputStream;
 import java.io.IOException;
 
@@ -19,7 +18,6 @@ import java.io.IOException;
  */
 public record Results(long batchId, int from, boolean last, long wallNanos, long cpuNanos, EncodedValues values)
     implements Message.ToParent {
-  private static final String WHAT = "RESULTS frame";
 
   @Override
   public byte type() {
@@ -41,14 +39,14 @@ public record Results(long batchId, int from, boolean last, long wallNanos, long
     values.writeTo(out);
   }
 
-  public static Results decode(byte[] payload) throws ProtocolException {
-    PayloadReader r = new PayloadReader(WHAT, payload);
+  /** Reads the payload (the caller checks that nothing is left). */
+  static Results read(PayloadReader r) throws IOException {
     long batchId = r.i64("batch id");
     int from = r.index("first index");
     boolean last = r.bool("last");
     long wall = r.i64("wall nanos");
     long cpu = r.i64("cpu nanos");
-    EncodedValues values = Values.parse(WHAT + ", values", payload, r.position(), r.remaining());
+    EncodedValues values = Values.readFrom(r, "values");
     return new Results(batchId, from, last, wall, cpu, values);
   }
 }

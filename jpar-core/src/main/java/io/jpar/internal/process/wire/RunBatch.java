@@ -1,6 +1,5 @@
 package io.jpar.internal.process.wire;
 
-import io.jpar.internal.process.wire.Frame.ProtocolException;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
@@ -16,7 +15,6 @@ import java.util.Arrays;
  *     leaves them a view of the frame's payload, not a copy
  */
 public record RunBatch(long batchId, int taskId, byte[] taskCode, EncodedValues inputs) implements Message.ToWorker {
-  private static final String WHAT = "BATCH frame";
 
   @Override
   public byte type() {
@@ -37,12 +35,12 @@ public record RunBatch(long batchId, int taskId, byte[] taskCode, EncodedValues 
     inputs.writeTo(out);
   }
 
-  public static RunBatch decode(byte[] payload) throws ProtocolException {
-    PayloadReader r = new PayloadReader(WHAT, payload);
+  /** Reads the payload (the caller checks that nothing is left). */
+  static RunBatch read(PayloadReader r) throws IOException {
     long batchId = r.i64("batch id");
     int taskId = r.i32("task id");
     byte[] code = r.bytes("task code");
-    EncodedValues inputs = Values.parse(WHAT + ", inputs", payload, r.position(), r.remaining());
+    EncodedValues inputs = Values.readFrom(r, "inputs");
     return new RunBatch(batchId, taskId, code, inputs);
   }
 

@@ -20,7 +20,7 @@ import java.util.List;
  * <p>Reading from the stream is what lets a big value go from the pipe straight into its own array
  * ({@link #bytes(int, String)}): no payload array that it is then copied out of. The frame's length is
  * only what the sender claims, so an array of more than {@link #TRUSTED_LENGTH} bytes is allocated only
- * once an eighth of it has arrived (held meanwhile in slices of that size, then copied in): a torn
+ * once an eighth of it has arrived (held meanwhile in small slices, then copied in): a torn
  * length costs at most eight times what was really sent, never what it claims. A stream that ends
  * inside the payload is an {@link EOFException} saying how far it got.
  *
@@ -30,6 +30,11 @@ final class PayloadReader {
   /** Values up to this size are allocated at their announced size at once. */
   static final int TRUSTED_LENGTH = 1 << 20;
   private static final int TRUSTED_FACTOR = 8;
+  /**
+   * The early slices' size: under half of G1's smallest region (1 MiB), so that they are ordinary
+   * young objects, not humongous ones (each of which takes whole regions and may start a GC cycle).
+   */
+  private static final int EARLY_SLICE = 256 << 10;
 
   private final String what;
   private final DataInputStream in;
@@ -226,7 +231,7 @@ final class PayloadReader {
     }
     List<byte[]> slices = new ArrayList<>();
     for (int got = 0; got < n / TRUSTED_FACTOR; ) {
-      byte[] slice = new byte[Math.min(TRUSTED_LENGTH, n - got)];
+      byte[] slice = new byte[Math.min(EARLY_SLICE, n - got)];
       readInto(slice, 0, slice.length);
       slices.add(slice);
       got += slice.length;

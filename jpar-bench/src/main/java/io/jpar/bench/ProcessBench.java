@@ -70,6 +70,9 @@ public final class ProcessBench {
     if (only.equals("big-bounded")) { // run by bench/process with this JVM at -Xmx1g
       bigValues("512m", "bounded_");
     }
+    if (only.equals("big-pretouch")) { // run by bench/process with this JVM at -Xms2g -XX:+AlwaysPreTouch
+      bigValues(null, "pretouch_", "-Xms1g", "-XX:+AlwaysPreTouch");
+    }
     if (only.equals("all") || only.equals("speedup")) {
       double one = median(3, () -> cpuBatchSeconds(1));
       double two = median(3, () -> cpuBatchSeconds(2));
@@ -183,13 +186,15 @@ public final class ProcessBench {
    * (VmHWM) of this JVM and of the workers that carried them. With {@code workerHeap}, the workers' heap
    * is bounded (and the script bounds this JVM's): what the values need, not what the heaps grow to.
    */
-  static void bigValues(String workerHeap, String prefix) throws Exception {
+  static void bigValues(String workerHeap, String prefix, String... workerOptions) throws Exception {
     byte[] big = new byte[100 << 20];
     Arrays.fill(big, (byte) 7);
     List<byte[]> four = List.of(big, big, big, big);
-    rssGrowth(workerHeap, prefix, "in", pool -> pool.map(LENGTH, List.of(big, big)), 100);
-    rssGrowth(workerHeap, prefix, "out", pool -> pool.map(FIFTY_MB, List.of(1, 2)), 50);
-    try (Pool pool = processPool(workerHeap)) {
+    if (workerOptions.length == 0) { // pre-touched heaps do not grow: nothing to see
+      rssGrowth(workerHeap, prefix, "in", pool -> pool.map(LENGTH, List.of(big)), 100);
+      rssGrowth(workerHeap, prefix, "out", pool -> pool.map(FIFTY_MB, List.of(1)), 50);
+    }
+    try (Pool pool = processPool(workerHeap, workerOptions)) {
       report(prefix + "big_in_4x100MB_MBps", median(3, () -> {
         long t0 = System.nanoTime();
         List<Integer> out = pool.map(LENGTH, four);
@@ -224,25 +229,32 @@ public final class ProcessBench {
     }
   }
 
-  static Pool processPool(String workerHeap) {
-    ProcessPoolBuilder builder = Pool.processes().workers(2);
+  static Pool processPool(String workerHeap, String... workerOptions) {
+    return processPool(2, workerHeap, workerOptions);
+  }
+
+  static Pool processPool(int workers, String workerHeap, String... workerOptions) {
+    ProcessPoolBuilder builder = Pool.processes().workers(workers);
     if (workerHeap != null) {
       builder.workerHeap(workerHeap);
+    }
+    if (workerOptions.length > 0) {
+      builder.jvmOptions(workerOptions);
     }
     return builder.build();
   }
 
   /**
-   * The "no more than one extra copy" check in figures: on a new pool, each process's resident set
-   * just before {@code carry} runs once (one value of {@code valueMb} per worker, two in the caller)
-   * and its high-water mark after (reset first through {@code /proc/PID/clear_refs}), as growth in MB.
-   * The receiver's growth over what it received is the verdict: 1.0 is the values alone, 2.0 one extra
-   * copy of each. A heap that already had the room grows less than the values (its pages were in use).
+   * The "no more than one extra copy" check in figures: on a new pool of one worker, each process's
+   * resident set just before {@code carry} moves one value of {@code valueMb} across once, and its
+   * high-water mark after (reset first through {@code /proc/PID/clear_refs}), as growth in MB. The
+   * receiver's growth over the value's size is the verdict: 1.0 is the value alone, 2.0 one extra
+   * copy. A heap that already had the room grows less than the value (its pages were in use).
    */
   static void rssGrowth(String workerHeap, String prefix, String direction, PoolAction carry, int valueMb)
       throws Exception {
-    try (Pool pool = processPool(workerHeap)) {
-      pool.map(PLUS_ONE, List.of(1, 2, 3, 4)); // both workers up and past their first task
+    try (Pool pool = processPool(1, workerHeap)) {
+      pool.map(PLUS_ONE, List.of(1, 2, 3, 4)); // the worker up and past its first task
       List<Long> pids = new ArrayList<>(ProcessHandle.current().children().map(ProcessHandle::pid).toList());
       pids.add(0, ProcessHandle.current().pid());
       long[] before = new long[pids.size()];
@@ -258,7 +270,7 @@ public final class ProcessBench {
       }
       report(prefix + "big_" + direction + "_caller_rss_growth_MB", caller, "MB");
       report(prefix + "big_" + direction + "_worker_rss_growth_MB", worker, "MB");
-      double received = direction.equals("in") ? worker / valueMb : caller / (2.0 * valueMb);
+      double received = (direction.equals("in") ? worker : caller) / valueMb;
       report(prefix + "big_" + direction + "_receiver_growth_per_value", received, "x");
     }
   }

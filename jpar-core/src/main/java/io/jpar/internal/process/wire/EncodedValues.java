@@ -12,7 +12,8 @@ import java.util.Arrays;
  * not copy it — inputs can be megabytes, and are encoded once per batch, sent, and sometimes re-sent —
  * so whoever makes one hands the array over and must not change it afterwards.
  *
- * <p>Made only by {@link Values#encode} or by {@link Values#parse}, which checked the layout: a block
+ * <p>Made only by {@link Values#encode}, by {@link Values#parse}, which checked the layout, or by
+ * {@link Values#readFrom}, which checked it while decoding a raw block as it arrived ({@link #decoded}): a block
  * always has a known tag and a count that its bytes back up, except for a codec block, whose count
  * is what the sender claims (the codec's bytes say nothing about it until decoded).
  *

@@ -13,8 +13,8 @@ import java.io.IOException;
  * @param last whether they end the batch
  * @param wallNanos on the last: the time the batch's tasks ran in the worker (not encoding or sending), else 0
  * @param cpuNanos on the last: the worker thread's CPU time while they ran, else 0
- * @param values the results, a task's failure as a {@link RemoteFailure}; decoding leaves them a view
- *     of the frame's payload, not a copy
+ * @param values the results, a task's failure as a {@link RemoteFailure}; read from a stream, raw
+ *     values arrive decoded, each in its own array, and the rest as one checked block
  */
 public record Results(long batchId, int from, boolean last, long wallNanos, long cpuNanos, EncodedValues values)
     implements Message.ToParent {

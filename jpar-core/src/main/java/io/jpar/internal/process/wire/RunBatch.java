@@ -11,8 +11,9 @@ import java.util.Arrays;
  * @param batchId the parent's number for this batch, echoed in its results
  * @param taskId the task's number in the pool
  * @param taskCode the encoded task, or an empty array when the worker has it already; not copied
- * @param inputs the chunk's inputs, encoded once by the parent (and re-sent as they are); decoding
- *     leaves them a view of the frame's payload, not a copy
+ * @param inputs the chunk's inputs, encoded once by the parent (and re-sent as they are); read from a
+ *     stream, raw values ({@code byte[]}, strings, buffers, primitive arrays) arrive decoded, each in its
+ *     own array, and the rest as one checked block
  */
 public record RunBatch(long batchId, int taskId, byte[] taskCode, EncodedValues inputs) implements Message.ToWorker {
 

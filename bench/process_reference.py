@@ -19,6 +19,10 @@ def times_two(x):
     return x * 2
 
 
+def fifty_mb(_):
+    return bytes(50 << 20)
+
+
 def median(runs, f):
     f()
     return statistics.median(f() for _ in range(runs))
@@ -100,6 +104,12 @@ def main(only):
                 assert pool.map(len, [big] * 4) == [len(big)] * 4
                 return 400.0 / (time.perf_counter() - t0)
             report("py_pool2_big_in_4x100MB_MBps", median(3, big_in), "MB/s")
+
+            def big_out():
+                t0 = time.perf_counter()
+                assert [len(b) for b in pool.map(fifty_mb, [1, 2])] == [50 << 20] * 2
+                return 100.0 / (time.perf_counter() - t0)
+            report("py_pool2_big_out_2x50MB_MBps", median(3, big_out), "MB/s")
 
 
 if __name__ == "__main__":

@@ -233,6 +233,33 @@ public interface Pool extends AutoCloseable {
   boolean isClosed();
 
   /**
+   * Writes a copy of {@code bytes} to shared memory that this pool owns: tasks read it through {@link
+   * SharedBytes#buffer()}, worker processes by mapping the same file read-only (on threads the one
+   * mapping is shared), and its file is deleted when this pool is closed or terminated, once its tasks
+   * are done. Bytes that serve several pools are made with {@link SharedBytes#copyOf} instead and closed
+   * by their maker.
+   *
+   * {@snippet :
+   * try (Pool pool = Pool.processes().build()) {
+   *   SharedBytes model = pool.share(Files.readAllBytes(modelFile));
+   *   List<Double> scores = pool.map(doc -> Scorer.score(model.buffer(), doc), docs);
+   * } // the model's file is deleted here
+   * }
+   *
+   * @param bytes what to share; copied, not kept
+   * @return the shared bytes, readable until this pool is closed (closing them earlier is allowed)
+   * @throws IllegalStateException if this pool is closed
+   * @throws java.io.UncheckedIOException if the file cannot be written (no room, no permission)
+   * @throws UnsupportedOperationException in this default, for a {@code Pool} implemented outside jpar
+   *     (every pool jpar makes, on any backend, supports it)
+   * @since 0.1
+   */
+  default SharedBytes share(byte[] bytes) {
+    throw new UnsupportedOperationException(getClass().getName() + " does not own shared bytes;"
+        + " make them with SharedBytes.copyOf and close them when its work is done");
+  }
+
+  /**
    * Stops accepting work, waits for every submitted task to finish, then releases the pool's threads
    * or processes. Calling it again does nothing.
    */

@@ -33,7 +33,10 @@ import java.util.function.Consumer;
  * }
  *
  * <p>The caller that made them owns the file: {@link #close()} deletes it (workers that still have
- * it mapped keep reading until they let go), and so does this JVM's exit. A caller killed outright
+ * it mapped keep reading until they let go), and so does this JVM's exit. Bytes made by {@link
+ * Pool#share(byte[])} belong to that pool instead: its close (or terminate) deletes the file, so one
+ * try-with-resources on the pool covers both; bytes from {@link #copyOf} may serve several pools, and
+ * outlive each of them. A caller killed outright
  * ({@code kill -9}) leaves nothing behind either: its workers delete its files on their way out, and
  * the next {@code SharedBytes} made on the machine sweeps any whose owner is dead. At most {@link
  * Integer#MAX_VALUE} bytes (a {@link ByteBuffer}'s reach).

@@ -46,6 +46,47 @@ class SharedBytesTest {
   }
 
   @Test
+  void bytesSharedByAPoolAreDeletedWhenThePoolCloses() throws IOException {
+    byte[] data = new byte[3 << 20];
+    data[data.length - 1] = 42;
+    for (Pool pool : List.of(Pool.processes().workers(2).build(), Pool.threads().workers(2).build())) {
+      try (pool) {
+        SharedBytes shared = pool.share(data);
+        Task<Integer, Byte> last = i -> shared.buffer().get(shared.size() - i);
+        assertThat(pool.map(last, List.of(1, 1, 1, 1))).containsOnly((byte) 42);
+        assertThat(ownFiles()).as("%s: its shared file while it is open", pool).hasSize(1);
+      }
+      assertThat(ownFiles()).as("%s closed: its shared file is gone", pool).isEmpty();
+    }
+  }
+
+  @Test
+  void bytesSharedByAPoolAreDeletedWhenItIsTerminatedAndAClosedPoolSharesNoMore() throws IOException {
+    Pool pool = Pool.processes().workers(1).build();
+    pool.share(new byte[10]);
+    assertThat(ownFiles()).hasSize(1);
+    pool.terminate();
+    assertThat(ownFiles()).as("terminated: the shared file is gone").isEmpty();
+    assertThatThrownBy(() -> pool.share(new byte[1]))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("is closed");
+    assertThat(ownFiles()).isEmpty();
+  }
+
+  @Test
+  void freeStandingSharedBytesOutliveThePoolsThatUsedThem() throws IOException {
+    try (SharedBytes shared = SharedBytes.copyOf(new byte[] {1, 2, 3})) {
+      for (int round = 0; round < 2; round++) {
+        try (Pool pool = Pool.processes().workers(1).build()) {
+          Task<Integer, Byte> read = i -> shared.buffer().get(i);
+          assertThat(pool.map(read, List.of(0, 2))).containsExactly((byte) 1, (byte) 3);
+        }
+        assertThat(ownFiles()).as("after pool %d closed", round + 1).hasSize(1);
+      }
+    }
+    assertThat(ownFiles()).isEmpty();
+  }
+
+  @Test
   void bytesWrittenInPlaceAreReadOnlyAfterwardsAndEveryViewIsItsOwn() {
     try (SharedBytes shared = SharedBytes.write(1000, b -> b.put(999, (byte) 7).put(0, (byte) 1))) {
       ByteBuffer a = shared.buffer();

@@ -70,6 +70,9 @@ public final class ProcessBench {
     if (only.equals("big-bounded")) { // run by bench/process with this JVM at -Xmx1g
       bigValues("512m", "bounded_");
     }
+    if (only.equals("big-pretouch")) { // run by bench/process with this JVM at -Xms2g -XX:+AlwaysPreTouch
+      bigValues(null, "pretouch_", "-Xms1g", "-XX:+AlwaysPreTouch");
+    }
     if (only.equals("all") || only.equals("speedup")) {
       double one = median(3, () -> cpuBatchSeconds(1));
       double two = median(3, () -> cpuBatchSeconds(2));
@@ -183,15 +186,15 @@ public final class ProcessBench {
    * (VmHWM) of this JVM and of the workers that carried them. With {@code workerHeap}, the workers' heap
    * is bounded (and the script bounds this JVM's): what the values need, not what the heaps grow to.
    */
-  static void bigValues(String workerHeap, String prefix) throws Exception {
+  static void bigValues(String workerHeap, String prefix, String... workerOptions) throws Exception {
     byte[] big = new byte[100 << 20];
     Arrays.fill(big, (byte) 7);
     List<byte[]> four = List.of(big, big, big, big);
-    ProcessPoolBuilder builder = Pool.processes().workers(2);
-    if (workerHeap != null) {
-      builder.workerHeap(workerHeap);
+    if (workerOptions.length == 0) { // pre-touched heaps do not grow: nothing to see
+      rssGrowth(workerHeap, prefix, "in", pool -> pool.map(LENGTH, List.of(big)), 100);
+      rssGrowth(workerHeap, prefix, "out", pool -> pool.map(FIFTY_MB, List.of(1)), 50);
     }
-    try (Pool pool = builder.build()) {
+    try (Pool pool = processPool(workerHeap, workerOptions)) {
       report(prefix + "big_in_4x100MB_MBps", median(3, () -> {
         long t0 = System.nanoTime();
         List<Integer> out = pool.map(LENGTH, four);
@@ -224,6 +227,66 @@ public final class ProcessBench {
       report(prefix + "big_parent_peak_rss_MB", peakRssKb(ProcessHandle.current().pid()) / 1024.0, "MB");
       report(prefix + "big_worker_peak_rss_MB", worker / 1024.0, "MB");
     }
+  }
+
+  static Pool processPool(String workerHeap, String... workerOptions) {
+    return processPool(2, workerHeap, workerOptions);
+  }
+
+  static Pool processPool(int workers, String workerHeap, String... workerOptions) {
+    ProcessPoolBuilder builder = Pool.processes().workers(workers);
+    if (workerHeap != null) {
+      builder.workerHeap(workerHeap);
+    }
+    if (workerOptions.length > 0) {
+      builder.jvmOptions(workerOptions);
+    }
+    return builder.build();
+  }
+
+  /**
+   * The "no more than one extra copy" check in figures: on a new pool of one worker, each process's
+   * resident set just before {@code carry} moves one value of {@code valueMb} across once, and its
+   * high-water mark after (reset first through {@code /proc/PID/clear_refs}), as growth in MB. The
+   * receiver's growth over the value's size is the verdict: 1.0 is the value alone, 2.0 one extra
+   * copy. A heap that already had the room grows less than the value (its pages were in use).
+   */
+  static void rssGrowth(String workerHeap, String prefix, String direction, PoolAction carry, int valueMb)
+      throws Exception {
+    try (Pool pool = processPool(1, workerHeap)) {
+      pool.map(PLUS_ONE, List.of(1, 2, 3, 4)); // the worker up and past its first task
+      List<Long> pids = new ArrayList<>(ProcessHandle.current().children().map(ProcessHandle::pid).toList());
+      pids.add(0, ProcessHandle.current().pid());
+      long[] before = new long[pids.size()];
+      for (int i = 0; i < pids.size(); i++) {
+        Files.writeString(Path.of("/proc/" + pids.get(i) + "/clear_refs"), "5"); // VmHWM := VmRSS
+        before[i] = statusKb(pids.get(i), "VmRSS:");
+      }
+      carry.run(pool);
+      double caller = (statusKb(pids.get(0), "VmHWM:") - before[0]) / 1024.0;
+      double worker = 0;
+      for (int i = 1; i < pids.size(); i++) {
+        worker = Math.max(worker, (statusKb(pids.get(i), "VmHWM:") - before[i]) / 1024.0);
+      }
+      report(prefix + "big_" + direction + "_caller_rss_growth_MB", caller, "MB");
+      report(prefix + "big_" + direction + "_worker_rss_growth_MB", worker, "MB");
+      double received = (direction.equals("in") ? worker : caller) / valueMb;
+      report(prefix + "big_" + direction + "_receiver_growth_per_value", received, "x");
+    }
+  }
+
+  @FunctionalInterface
+  interface PoolAction {
+    void run(Pool pool) throws Exception;
+  }
+
+  static long statusKb(long pid, String field) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+      if (line.startsWith(field)) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    return -1;
   }
 
   /** VmHWM of a process: its resident set's high-water mark. */

@@ -4,6 +4,7 @@ import io.jpar.BackendKind;
 import io.jpar.Outcome;
 import io.jpar.Plan;
 import io.jpar.Pool;
+import io.jpar.SharedBytes;
 import io.jpar.Task;
 import io.jpar.TaskFuture;
 import java.util.ArrayList;
@@ -45,6 +46,9 @@ public final class BackendPool<H> implements Pool {
   private final AtomicInteger state = new AtomicInteger(RUNNING);
   /** Counted down once the backend's close() or terminate() has returned. */
   private final CountDownLatch terminated = new CountDownLatch(1);
+  /** What share() made, deleted once the backend is closed or terminated; null from then on. */
+  @GuardedBy("sharedLock") private List<SharedBytes> shared = new ArrayList<>();
+  private final Object sharedLock = new Object();
 
   private BackendPool(PoolContext context, Backend<H> backend) {
     this.context = context;
@@ -156,7 +160,35 @@ public final class BackendPool<H> implements Pool {
       backend.close();
     } finally {
       state.compareAndSet(CLOSING, TERMINATED);
+      releaseShared();
       terminated.countDown();
+    }
+  }
+
+  @Override
+  public SharedBytes share(byte[] bytes) {
+    Objects.requireNonNull(bytes, "bytes");
+    requireOpen();
+    SharedBytes s = SharedBytes.copyOf(bytes);
+    synchronized (sharedLock) {
+      if (shared != null) {
+        shared.add(s);
+        return s;
+      }
+    }
+    s.close(); // the pool was released while they were written
+    throw new IllegalStateException("pool '" + context.poolName() + "' is closed; it shares no new bytes");
+  }
+
+  /** Deletes what share() made: the pool's tasks are over (closed) or stopped (terminated). */
+  private void releaseShared() {
+    List<SharedBytes> made;
+    synchronized (sharedLock) {
+      made = shared;
+      shared = null;
+    }
+    if (made != null) {
+      made.forEach(SharedBytes::close);
     }
   }
 
@@ -258,6 +290,7 @@ public final class BackendPool<H> implements Pool {
       try {
         backend.terminate();
       } finally {
+        releaseShared();
         terminated.countDown();
       }
     }

@@ -173,8 +173,8 @@ public final class ProcessBackend implements Backend<TaskEntry> {
 
   // ---- frames from workers (on each worker's reader thread) ----
 
-  void onFrame(WorkerHandle w, Frame f) throws IOException {
-    switch (Message.ToParent.decode(f)) {
+  void onMessage(WorkerHandle w, Message.ToParent m) throws IOException {
+    switch (m) {
       case Hello h -> onHello(w);
       case Results r -> onResults(w, r);
       case Fatal fatal -> {

@@ -125,7 +125,7 @@ final class WorkerHandle {
     DataInputStream in = new DataInputStream(new BufferedInputStream(new Listening(process.getInputStream()), 1 << 16));
     try {
       while (true) {
-        pool.onFrame(this, Frame.readFrom(in));
+        pool.onMessage(this, Message.ToParent.readFrom(in));
       }
     } catch (Frame.ProtocolException e) {
       salvageStdout(in, e);

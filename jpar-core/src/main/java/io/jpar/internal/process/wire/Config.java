@@ -1,6 +1,5 @@
 package io.jpar.internal.process.wire;
 
-import io.jpar.internal.process.wire.Frame.ProtocolException;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +24,6 @@ import java.util.Objects;
 public record Config(int workerId, String codecClass, String allowPatterns, boolean flushEachResult, int heartbeatMillis,
     int initializerTimeoutMillis, byte[] initializer)
     implements Message.ToWorker {
-  private static final String WHAT = "CONFIG frame";
 
   @Override
   public byte type() {
@@ -48,13 +46,11 @@ public record Config(int workerId, String codecClass, String allowPatterns, bool
     writeBytes(out, initializer);
   }
 
-  public static Config decode(byte[] payload) throws ProtocolException {
-    PayloadReader r = new PayloadReader(WHAT, payload);
-    Config c = new Config(r.i32("worker id"), r.string("codec class"), r.string("allow patterns"),
+  /** Reads the payload (the caller checks that nothing is left). */
+  static Config read(PayloadReader r) throws IOException {
+    return new Config(r.i32("worker id"), r.string("codec class"), r.string("allow patterns"),
         r.bool("flush each result"), r.index("heartbeat millis"), r.index("initializer timeout millis"),
         r.bytes("initializer"));
-    r.end();
-    return c;
   }
 
   private static byte[] utf8(String s) {

@@ -12,7 +12,8 @@ import java.util.Arrays;
  * not copy it — inputs can be megabytes, and are encoded once per batch, sent, and sometimes re-sent —
  * so whoever makes one hands the array over and must not change it afterwards.
  *
- * <p>Made only by {@link Values#encode} or by {@link Values#parse}, which checked the layout: a block
+ * <p>Made only by {@link Values#encode}, by {@link Values#parse}, which checked the layout, or by
+ * {@link Values#readFrom}, which checked it while decoding a raw block as it arrived ({@link #decoded}): a block
  * always has a known tag and a count that its bytes back up, except for a codec block, whose count
  * is what the sender claims (the codec's bytes say nothing about it until decoded).
  *
@@ -30,6 +31,8 @@ public final class EncodedValues {
   private final int count;
   /** For a block written from the values themselves when sent: how, with {@code bytes} null. */
   private final Streamed streamed;
+  /** For a block read from a stream as values ({@link #decoded}): them; else null. */
+  private final Object[] decoded;
 
   /** Writes a whole block, header included, from the values it holds: exactly the block's length. */
   interface Streamed {
@@ -42,14 +45,16 @@ public final class EncodedValues {
     this.length = length;
     this.count = count;
     this.streamed = null;
+    this.decoded = null;
   }
 
-  private EncodedValues(Streamed streamed, int length, int count) {
+  private EncodedValues(Streamed streamed, int length, int count, Object[] decoded) {
     this.bytes = null;
     this.offset = 0;
     this.length = length;
     this.count = count;
     this.streamed = streamed;
+    this.decoded = decoded;
   }
 
   /**
@@ -64,12 +69,26 @@ public final class EncodedValues {
         out.writeInt(a.length);
         writeSlices(out, a, 0, a.length);
       }
-    }, length, arrays.length);
+    }, length, arrays.length, null);
   }
 
   /** A block of {@code length} bytes holding {@code count} values that {@code streamed} writes when sent. */
   static EncodedValues streamed(Streamed streamed, int length, int count) {
-    return new EncodedValues(streamed, length, count);
+    return new EncodedValues(streamed, length, count, null);
+  }
+
+  /**
+   * A raw block that {@link Values#readFrom} decoded as it arrived, {@code length} bytes on the wire:
+   * it holds the values, which {@link Values#read} hands out (they are decoded once, for whoever
+   * received the block), and writes them again like the block they came as if it is sent on.
+   */
+  static EncodedValues decoded(Object[] values, int length) {
+    return new EncodedValues(out -> Values.encode(values, null).writeTo(out), length, values.length, values);
+  }
+
+  /** The values of a block read as values ({@link #decoded}), or null. */
+  Object[] decoded() {
+    return decoded;
   }
 
   /**

@@ -1,6 +1,5 @@
 package io.jpar.internal.process.wire;
 
-import io.jpar.internal.process.wire.Frame.ProtocolException;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
@@ -31,8 +30,8 @@ public record Fatal(long batchId, int index, byte[] failure) implements Message.
     out.write(failure);
   }
 
-  public static Fatal decode(byte[] payload) throws ProtocolException {
-    PayloadReader r = new PayloadReader("FATAL frame", payload);
+  /** Reads the payload (the caller checks that nothing is left). */
+  static Fatal read(PayloadReader r) throws IOException {
     return new Fatal(r.i64("batch id"), r.index("input index"), r.rest());
   }
 

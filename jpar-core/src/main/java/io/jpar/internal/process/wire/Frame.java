@@ -4,9 +4,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * The envelope of every message on a worker's stdin or stdout: {@code [u8 magic][u8 type][u32
@@ -22,16 +20,6 @@ public record Frame(byte type, byte[] payload) {
   public static final byte MAGIC = (byte) 0xA7;
   public static final int MAX_LENGTH = 1 << 30;
   public static final int HEADER_LENGTH = 1 + 1 + 4;
-  /**
-   * Payloads up to this size are read into an array of their announced size. Beyond it the first
-   * eighth of the payload is read into slices of this size as it arrives, and only then is the
-   * payload's array allocated, the slices copied in and the rest read straight into it: a torn length
-   * field costs at most eight times what was really sent, never what it claims, and a real payload of
-   * a hundred megabytes costs one array and an eighth of a copy, not a chain of growing arrays (each
-   * copied, each garbage in a worker's small heap).
-   */
-  private static final int TRUSTED_LENGTH = 1 << 20;
-  private static final int TRUSTED_FACTOR = 8;
   /**
    * Large payloads are written and read this many bytes per call: a pipe's file streams copy each
    * call's bytes through a native buffer of the call's size, allocated per call (a pipe holds 64 KB
@@ -73,67 +61,58 @@ public record Frame(byte type, byte[] payload) {
   }
 
   /**
-   * Reads the next frame.
+   * Reads the next frame whole: its payload in one array. The two sides read messages with {@link
+   * Message.ToWorker#readFrom} and {@link Message.ToParent#readFrom} instead, which decode the payload
+   * as it arrives.
    *
    * @throws EOFException when the stream ends: cleanly between frames ({@code "end of stream"}) or
    *     inside one (the message says where)
    * @throws ProtocolException when the bytes are not a frame
    */
   public static Frame readFrom(DataInputStream in) throws IOException {
-    int magic = in.read();
-    if (magic < 0) {
-      throw new EOFException("end of stream");
-    }
-    if ((byte) magic != MAGIC) {
-      throw new ProtocolException(String.format("expected a frame, found byte 0x%02x", magic), magic);
-    }
-    byte type;
-    int length;
-    try {
-      type = in.readByte();
-      length = in.readInt();
-    } catch (EOFException e) {
-      throw new EOFException("the stream ended inside a frame header");
-    }
-    if (length < 0 || length > MAX_LENGTH) {
-      throw new ProtocolException(
-          "frame length " + length + " (" + typeName(type) + ") is out of range 0.." + MAX_LENGTH);
-    }
-    return new Frame(type, readPayload(in, length));
+    Header h = Header.readFrom(in);
+    return new Frame(h.type(), h.payload(in).rest());
   }
 
-  private static byte[] readPayload(DataInputStream in, int length) throws IOException {
-    if (length <= TRUSTED_LENGTH) {
-      byte[] b = new byte[length];
-      readInto(in, b, 0, length, 0, length);
-      return b;
-    }
-    List<byte[]> slices = new ArrayList<>();
-    int n = 0;
-    while (n < length / TRUSTED_FACTOR) {
-      byte[] slice = new byte[Math.min(TRUSTED_LENGTH, length - n)];
-      readInto(in, slice, 0, slice.length, n, length);
-      slices.add(slice);
-      n += slice.length;
-    }
-    byte[] b = new byte[length];
-    int at = 0;
-    for (byte[] slice : slices) {
-      System.arraycopy(slice, 0, b, at, slice.length);
-      at += slice.length;
-    }
-    readInto(in, b, n, length, n, length);
-    return b;
-  }
-
-  /** Fills {@code b[from, to)}; {@code done} of the frame's {@code length} bytes came before, for the message. */
-  private static void readInto(DataInputStream in, byte[] b, int from, int to, int done, int length) throws IOException {
-    for (int n = from; n < to; ) {
-      int r = in.read(b, n, Math.min(IO_SLICE, to - n));
-      if (r < 0) {
-        throw new EOFException("the stream ended inside a frame: " + (done + n - from) + " of " + length + " payload bytes");
+  /**
+   * A frame's envelope, read: what follows on the stream is its payload of {@code length} bytes.
+   *
+   * @param type the frame's type
+   * @param length its payload's length, in range (but only what the sender claims)
+   */
+  record Header(byte type, int length) {
+    /**
+     * Reads the next header.
+     *
+     * @throws EOFException when the stream ends: cleanly before it ({@code "end of stream"}) or inside it
+     * @throws ProtocolException when the bytes are not a frame (the stray byte is kept, see there)
+     */
+    static Header readFrom(DataInputStream in) throws IOException {
+      int magic = in.read();
+      if (magic < 0) {
+        throw new EOFException("end of stream");
       }
-      n += r;
+      if ((byte) magic != MAGIC) {
+        throw new ProtocolException(String.format("expected a frame, found byte 0x%02x", magic), magic);
+      }
+      byte type;
+      int length;
+      try {
+        type = in.readByte();
+        length = in.readInt();
+      } catch (EOFException e) {
+        throw new EOFException("the stream ended inside a frame header");
+      }
+      if (length < 0 || length > MAX_LENGTH) {
+        throw new ProtocolException(
+            "frame length " + length + " (" + typeName(type) + ") is out of range 0.." + MAX_LENGTH);
+      }
+      return new Header(type, length);
+    }
+
+    /** A reader of the payload that follows on {@code in}, named for errors by the frame's type. */
+    PayloadReader payload(DataInputStream in) {
+      return new PayloadReader(typeName(type) + " frame", in, length);
     }
   }
 

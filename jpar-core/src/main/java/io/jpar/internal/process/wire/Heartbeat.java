@@ -1,6 +1,5 @@
 package io.jpar.internal.process.wire;
 
-import io.jpar.internal.process.wire.Frame.ProtocolException;
 import java.io.DataOutputStream;
 
 /**
@@ -22,8 +21,8 @@ public record Heartbeat() implements Message.ToParent {
   @Override
   public void writePayload(DataOutputStream out) {}
 
-  public static Heartbeat decode(byte[] payload) throws ProtocolException {
-    new PayloadReader("HEARTBEAT frame", payload).end();
+  /** Reads the payload (the caller checks that nothing is left). */
+  static Heartbeat read(PayloadReader r) {
     return new Heartbeat();
   }
 }

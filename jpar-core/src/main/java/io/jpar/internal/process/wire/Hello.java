@@ -1,6 +1,5 @@
 package io.jpar.internal.process.wire;
 
-import io.jpar.internal.process.wire.Frame.ProtocolException;
 import java.io.DataOutputStream;
 import java.io.IOException;
 
@@ -26,10 +25,8 @@ public record Hello(long pid) implements Message.ToParent {
     out.writeLong(pid);
   }
 
-  public static Hello decode(byte[] payload) throws ProtocolException {
-    PayloadReader r = new PayloadReader("HELLO frame", payload);
-    Hello h = new Hello(r.i64("pid"));
-    r.end();
-    return h;
+  /** Reads the payload (the caller checks that nothing is left). */
+  static Hello read(PayloadReader r) throws IOException {
+    return new Hello(r.i64("pid"));
   }
 }

@@ -1,6 +1,5 @@
 package io.jpar.internal.process.wire;
 
-import io.jpar.internal.process.wire.Frame.ProtocolException;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
@@ -31,8 +30,8 @@ public record InitFailed(boolean hung, byte[] failure) implements Message.ToPare
   }
 
   /** Any bytes after the flag are a failure as far as the layout goes; the codec judges them. */
-  public static InitFailed decode(byte[] payload) throws ProtocolException {
-    PayloadReader r = new PayloadReader("INIT_FAILED frame", payload);
+  /** Reads the payload (the caller checks that nothing is left). */
+  static InitFailed read(PayloadReader r) throws IOException {
     return new InitFailed(r.bool("hung"), r.rest());
   }
 

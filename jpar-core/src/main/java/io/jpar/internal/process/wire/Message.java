@@ -1,6 +1,7 @@
 package io.jpar.internal.process.wire;
 
 import io.jpar.internal.process.wire.Frame.ProtocolException;
+import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 
@@ -57,28 +58,58 @@ public sealed interface Message permits Message.ToWorker, Message.ToParent {
 
   /** What the parent sends; what a worker decodes. */
   sealed interface ToWorker extends Message permits Config, RunBatch, Shutdown {
-    /** The worker's decoder: rejects any frame a worker is not meant to receive. */
+    /**
+     * The worker's reader: the next message on {@code in}, decoded as it arrives (a batch's big inputs
+     * go from the stream straight into their arrays).
+     *
+     * @throws java.io.EOFException when the stream ends (between frames: {@code "end of stream"})
+     * @throws ProtocolException when the bytes are not a frame, or not one a worker expects
+     */
+    static ToWorker readFrom(DataInputStream in) throws IOException {
+      return PayloadReader.readFrom(in, ToWorker::read);
+    }
+
+    /** The worker's decoder of a whole frame: rejects any frame a worker is not meant to receive. */
     static ToWorker decode(Frame f) throws ProtocolException {
-      return switch (f.type()) {
-        case Frame.CONFIG -> Config.decode(f.payload());
-        case Frame.BATCH -> RunBatch.decode(f.payload());
-        case Frame.SHUTDOWN -> Shutdown.decode(f.payload());
-        default -> throw new ProtocolException("a worker does not expect a frame of " + Frame.typeName(f.type()));
+      return PayloadReader.decodeWhole(f, ToWorker::read);
+    }
+
+    private static ToWorker read(byte type, PayloadReader r) throws IOException {
+      return switch (type) {
+        case Frame.CONFIG -> Config.read(r);
+        case Frame.BATCH -> RunBatch.read(r);
+        case Frame.SHUTDOWN -> Shutdown.read(r);
+        default -> throw new ProtocolException("a worker does not expect a frame of " + Frame.typeName(type));
       };
     }
   }
 
   /** What a worker sends; what the parent decodes. */
   sealed interface ToParent extends Message permits Hello, Results, InitFailed, Fatal, Heartbeat {
-    /** The parent's decoder: rejects any frame the parent is not meant to receive. */
+    /**
+     * The parent's reader: the next message on {@code in}, decoded as it arrives (big results go from
+     * the stream straight into their arrays).
+     *
+     * @throws java.io.EOFException when the stream ends (between frames: {@code "end of stream"})
+     * @throws ProtocolException when the bytes are not a frame, or not one the parent expects
+     */
+    static ToParent readFrom(DataInputStream in) throws IOException {
+      return PayloadReader.readFrom(in, ToParent::read);
+    }
+
+    /** The parent's decoder of a whole frame: rejects any frame the parent is not meant to receive. */
     static ToParent decode(Frame f) throws ProtocolException {
-      return switch (f.type()) {
-        case Frame.HELLO -> Hello.decode(f.payload());
-        case Frame.RESULTS -> Results.decode(f.payload());
-        case Frame.INIT_FAILED -> InitFailed.decode(f.payload());
-        case Frame.FATAL -> Fatal.decode(f.payload());
-        case Frame.HEARTBEAT -> Heartbeat.decode(f.payload());
-        default -> throw new ProtocolException("the parent does not expect a frame of " + Frame.typeName(f.type()));
+      return PayloadReader.decodeWhole(f, ToParent::read);
+    }
+
+    private static ToParent read(byte type, PayloadReader r) throws IOException {
+      return switch (type) {
+        case Frame.HELLO -> Hello.read(r);
+        case Frame.RESULTS -> Results.read(r);
+        case Frame.INIT_FAILED -> InitFailed.read(r);
+        case Frame.FATAL -> Fatal.read(r);
+        case Frame.HEARTBEAT -> Heartbeat.read(r);
+        default -> throw new ProtocolException("the parent does not expect a frame of " + Frame.typeName(type));
       };
     }
   }

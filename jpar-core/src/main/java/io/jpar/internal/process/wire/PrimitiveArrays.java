@@ -1,15 +1,8 @@
 package io.jpar.internal.process.wire;
 
-import io.jpar.internal.process.wire.Frame.ProtocolException;
 import java.io.IOException;
 import java.lang.reflect.Array;
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
-import java.nio.IntBuffer;
-import java.nio.LongBuffer;
-import java.nio.ShortBuffer;
 
 /**
  * The {@code ARRAYS} block of {@link Values}: a chunk of primitive arrays of one kind, each as {@code
@@ -88,12 +81,9 @@ final class PrimitiveArrays {
   }
 
   /** Checks the block's body after its count; returns the count. */
-  static int parse(PayloadReader r) throws ProtocolException {
+  static int parse(PayloadReader r) throws IOException {
     int n = r.count("count", 4);
-    byte kind = r.i8("array kind");
-    if (kind < 0 || kind > BOOLEANS) {
-      throw r.error("unknown array kind " + kind);
-    }
+    byte kind = kind(r);
     for (int i = 0; i < n; i++) {
       int len = r.count("array length", SIZES[kind]);
       r.skip(len * SIZES[kind], "array elements");
@@ -101,62 +91,52 @@ final class PrimitiveArrays {
     return n;
   }
 
-  /** Decodes {@code n} arrays from the body at {@code at} (its kind byte). */
-  static Object[] read(byte[] bytes, int at, int n) {
-    int kind = bytes[at];
-    ByteBuffer in = ByteBuffer.wrap(bytes);
-    in.position(at + 1);
-    Object[] values = new Object[n];
-    for (int i = 0; i < n; i++) {
-      int len = in.getInt();
-      ByteBuffer elements = in.slice(in.position(), len * SIZES[kind]);
-      values[i] = switch (kind) {
-        case 0 -> get(elements.asIntBuffer(), new int[len]);
-        case 1 -> get(elements.asLongBuffer(), new long[len]);
-        case 2 -> get(elements.asDoubleBuffer(), new double[len]);
-        case 3 -> get(elements.asFloatBuffer(), new float[len]);
-        case 4 -> get(elements.asShortBuffer(), new short[len]);
-        case 5 -> get(elements.asCharBuffer(), new char[len]);
-        default -> {
-          boolean[] a = new boolean[len];
-          for (int j = 0; j < len; j++) {
-            a[j] = elements.get(j) != 0;
-          }
-          yield a;
-        }
-      };
-      in.position(in.position() + len * SIZES[kind]);
+  /** The block's kind byte, checked. */
+  static byte kind(PayloadReader r) throws IOException {
+    byte kind = r.i8("array kind");
+    if (kind < 0 || kind > BOOLEANS) {
+      throw r.error("unknown array kind " + kind);
     }
-    return values;
+    return kind;
   }
 
-  private static int[] get(IntBuffer src, int[] dst) {
-    src.get(dst);
-    return dst;
+  /**
+   * One array of the kind: its length, then its elements, read in pieces straight into the array
+   * (allocated once an eighth of its bytes has arrived, see {@link PayloadReader#pieces}).
+   */
+  static Object readOne(PayloadReader r, byte kind) throws IOException {
+    int size = SIZES[kind];
+    int len = r.count("array length", size);
+    Object[] into = new Object[1];
+    r.pieces(len * size, new PayloadReader.Sink() {
+      @Override
+      public void open() {
+        into[0] = Array.newInstance(KINDS[kind].componentType(), len);
+      }
+
+      @Override
+      public void put(byte[] b, int k, int at) {
+        get(ByteBuffer.wrap(b, 0, k), kind, into[0], at / size, k / size);
+      }
+    });
+    return into[0];
   }
 
-  private static long[] get(LongBuffer src, long[] dst) {
-    src.get(dst);
-    return dst;
-  }
-
-  private static double[] get(DoubleBuffer src, double[] dst) {
-    src.get(dst);
-    return dst;
-  }
-
-  private static float[] get(FloatBuffer src, float[] dst) {
-    src.get(dst);
-    return dst;
-  }
-
-  private static short[] get(ShortBuffer src, short[] dst) {
-    src.get(dst);
-    return dst;
-  }
-
-  private static char[] get(CharBuffer src, char[] dst) {
-    src.get(dst);
-    return dst;
+  /** {@code k} elements from {@code src} into array {@code v} from {@code from}, big-endian. */
+  private static void get(ByteBuffer src, int kind, Object v, int from, int k) {
+    switch (kind) {
+      case 0 -> src.asIntBuffer().get((int[]) v, from, k);
+      case 1 -> src.asLongBuffer().get((long[]) v, from, k);
+      case 2 -> src.asDoubleBuffer().get((double[]) v, from, k);
+      case 3 -> src.asFloatBuffer().get((float[]) v, from, k);
+      case 4 -> src.asShortBuffer().get((short[]) v, from, k);
+      case 5 -> src.asCharBuffer().get((char[]) v, from, k);
+      default -> {
+        boolean[] a = (boolean[]) v;
+        for (int i = 0; i < k; i++) {
+          a[from + i] = src.get(i) != 0;
+        }
+      }
+    }
   }
 }

@@ -1,6 +1,5 @@
 package io.jpar.internal.process.wire;
 
-import io.jpar.internal.process.wire.Frame.ProtocolException;
 import java.io.DataOutputStream;
 import java.io.IOException;
 
@@ -14,12 +13,11 @@ import java.io.IOException;
  * @param last whether they end the batch
  * @param wallNanos on the last: the time the batch's tasks ran in the worker (not encoding or sending), else 0
  * @param cpuNanos on the last: the worker thread's CPU time while they ran, else 0
- * @param values the results, a task's failure as a {@link RemoteFailure}; decoding leaves them a view
- *     of the frame's payload, not a copy
+ * @param values the results, a task's failure as a {@link RemoteFailure}; read from a stream, raw
+ *     values arrive decoded, each in its own array, and the rest as one checked block
  */
 public record Results(long batchId, int from, boolean last, long wallNanos, long cpuNanos, EncodedValues values)
     implements Message.ToParent {
-  private static final String WHAT = "RESULTS frame";
 
   @Override
   public byte type() {
@@ -41,14 +39,14 @@ public record Results(long batchId, int from, boolean last, long wallNanos, long
     values.writeTo(out);
   }
 
-  public static Results decode(byte[] payload) throws ProtocolException {
-    PayloadReader r = new PayloadReader(WHAT, payload);
+  /** Reads the payload (the caller checks that nothing is left). */
+  static Results read(PayloadReader r) throws IOException {
     long batchId = r.i64("batch id");
     int from = r.index("first index");
     boolean last = r.bool("last");
     long wall = r.i64("wall nanos");
     long cpu = r.i64("cpu nanos");
-    EncodedValues values = Values.parse(WHAT + ", values", payload, r.position(), r.remaining());
+    EncodedValues values = Values.readFrom(r, "values");
     return new Results(batchId, from, last, wall, cpu, values);
   }
 }

@@ -1,6 +1,5 @@
 package io.jpar.internal.process.wire;
 
-import io.jpar.internal.process.wire.Frame.ProtocolException;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
@@ -12,11 +11,11 @@ import java.util.Arrays;
  * @param batchId the parent's number for this batch, echoed in its results
  * @param taskId the task's number in the pool
  * @param taskCode the encoded task, or an empty array when the worker has it already; not copied
- * @param inputs the chunk's inputs, encoded once by the parent (and re-sent as they are); decoding
- *     leaves them a view of the frame's payload, not a copy
+ * @param inputs the chunk's inputs, encoded once by the parent (and re-sent as they are); read from a
+ *     stream, raw values ({@code byte[]}, strings, buffers, primitive arrays) arrive decoded, each in its
+ *     own array, and the rest as one checked block
  */
 public record RunBatch(long batchId, int taskId, byte[] taskCode, EncodedValues inputs) implements Message.ToWorker {
-  private static final String WHAT = "BATCH frame";
 
   @Override
   public byte type() {
@@ -37,12 +36,12 @@ public record RunBatch(long batchId, int taskId, byte[] taskCode, EncodedValues 
     inputs.writeTo(out);
   }
 
-  public static RunBatch decode(byte[] payload) throws ProtocolException {
-    PayloadReader r = new PayloadReader(WHAT, payload);
+  /** Reads the payload (the caller checks that nothing is left). */
+  static RunBatch read(PayloadReader r) throws IOException {
     long batchId = r.i64("batch id");
     int taskId = r.i32("task id");
     byte[] code = r.bytes("task code");
-    EncodedValues inputs = Values.parse(WHAT + ", inputs", payload, r.position(), r.remaining());
+    EncodedValues inputs = Values.readFrom(r, "inputs");
     return new RunBatch(batchId, taskId, code, inputs);
   }
 

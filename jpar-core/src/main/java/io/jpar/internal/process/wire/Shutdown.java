@@ -1,6 +1,5 @@
 package io.jpar.internal.process.wire;
 
-import io.jpar.internal.process.wire.Frame.ProtocolException;
 import java.io.DataOutputStream;
 
 /** SHUTDOWN: finish and exit with status 0. The payload is empty. */
@@ -18,8 +17,8 @@ public record Shutdown() implements Message.ToWorker {
   @Override
   public void writePayload(DataOutputStream out) {}
 
-  public static Shutdown decode(byte[] payload) throws ProtocolException {
-    new PayloadReader("SHUTDOWN frame", payload).end();
+  /** Reads the payload (the caller checks that nothing is left). */
+  static Shutdown read(PayloadReader r) {
     return new Shutdown();
   }
 }

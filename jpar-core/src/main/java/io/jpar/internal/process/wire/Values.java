@@ -28,10 +28,11 @@ import java.util.Arrays;
  *   BUFFERS  count x ([u8 direct][u32 n][n bytes])           ByteBuffer: its remaining bytes
  * </pre>
  *
- * <p>Big values take the raw paths: a {@code byte[]} is copied once into the block and once out of it,
- * with no object stream between (which costs per block of 1 KB and grows its buffer by copying); the
- * elements of a primitive array go in one bulk copy each way, big-endian like every other number here
- * (booleans as 0 or 1). A {@link ByteBuffer} arrives as a buffer of the same kind (heap or direct)
+ * <p>Big values take the raw paths, with no object stream between (which costs per block of 1 KB and
+ * grows its buffer by copying): a {@code byte[]} or a string's UTF-8 is written to the stream from the
+ * value itself, and on a stream reader ({@link #readFrom}) read from the stream straight into the new
+ * value's array; the elements of a primitive array go through a 64 KiB buffer each way, big-endian like
+ * every other number here (booleans as 0 or 1). A {@link ByteBuffer} arrives as a buffer of the same kind (heap or direct)
  * holding the bytes between the sender's position and limit, at position 0; the sender's position is
  * not moved.
  *
@@ -161,6 +162,76 @@ public final class Values {
     }
   }
 
+  /**
+   * Reads the value block that fills the rest of a payload ({@code field} names it in errors). Byte
+   * arrays, strings, buffers and primitive arrays are decoded as they arrive, each straight into its
+   * own array (for a stream: from the pipe, with no payload array between); the block keeps them, and
+   * {@link #read} returns them. The other blocks are read into one array and checked, to be decoded
+   * later: a codec block by whoever knows what its classes may be.
+   */
+  static EncodedValues readFrom(PayloadReader r, String field) throws IOException {
+    int length = r.remaining();
+    byte tag = r.i8(field + " tag");
+    if (isRaw(tag)) {
+      Object[] values = readRaw(tag, r);
+      r.end();
+      return values.length == 0 ? encode(values, null) : EncodedValues.decoded(values, length);
+    }
+    byte[] block = r.bytes(r.remaining(), 1);
+    block[0] = tag;
+    return parse(r.what() + ", " + field, block, 0, block.length);
+  }
+
+  /** The blocks whose values are read straight into their own arrays. */
+  private static boolean isRaw(byte tag) {
+    return tag == BYTES || tag == STRINGS || tag == BUFFERS || tag == ARRAYS;
+  }
+
+  /**
+   * The values of a raw block, after its tag: the one decoder of these blocks, for a block on a stream
+   * and for one in an array alike. The values' array grows as values arrive: a count is only what the
+   * sender claims.
+   */
+  private static Object[] readRaw(byte tag, PayloadReader r) throws IOException {
+    int n = r.count("count", tag == BUFFERS ? 5 : 4);
+    byte kind = tag == ARRAYS ? PrimitiveArrays.kind(r) : -1;
+    Object[] values = new Object[Math.min(n, 1024)];
+    for (int i = 0; i < n; i++) {
+      if (i == values.length) {
+        values = Arrays.copyOf(values, Math.min(n, 2 * i));
+      }
+      values[i] = switch (tag) {
+        case BYTES -> r.bytes(r.count("byte[] length", 1), "byte[]");
+        case STRINGS -> new String(r.bytes(r.count("string length", 1), "string"), StandardCharsets.UTF_8);
+        case BUFFERS -> readBuffer(r);
+        default -> PrimitiveArrays.readOne(r, kind);
+      };
+    }
+    return values;
+  }
+
+  /** A buffer of the kind it was (heap or direct), at position 0; a heap one wraps the array read. */
+  private static ByteBuffer readBuffer(PayloadReader r) throws IOException {
+    boolean direct = r.bool("direct");
+    int len = r.count("buffer length", 1);
+    if (!direct) {
+      return ByteBuffer.wrap(r.bytes(len, "buffer"));
+    }
+    ByteBuffer[] into = new ByteBuffer[1];
+    r.pieces(len, new PayloadReader.Sink() {
+      @Override
+      public void open() {
+        into[0] = ByteBuffer.allocateDirect(len);
+      }
+
+      @Override
+      public void put(byte[] b, int k, int at) {
+        into[0].put(b, 0, k);
+      }
+    });
+    return into[0].flip();
+  }
+
   /** Checks that {@code bytes} hold exactly one well-formed block, and returns it without copying. */
   public static EncodedValues parse(byte[] bytes) throws ProtocolException {
     return parse(bytes, 0, bytes.length);
@@ -177,6 +248,17 @@ public final class Values {
   /** As {@link #parse(byte[], int, int)}, naming the block {@code what} in errors. */
   static EncodedValues parse(String what, byte[] bytes, int offset, int length) throws ProtocolException {
     PayloadReader r = new PayloadReader(what, bytes, offset, length);
+    try {
+      return new EncodedValues(bytes, offset, length, walk(r));
+    } catch (ProtocolException e) {
+      throw e;
+    } catch (IOException e) { // the array holds every byte the reader checks for
+      throw r.error("unreadable: " + e.getMessage());
+    }
+  }
+
+  /** Walks a block in an array to its end, checking its layout; returns its count. */
+  private static int walk(PayloadReader r) throws IOException {
     byte tag = r.i8("tag");
     int n;
     switch (tag) {
@@ -215,7 +297,7 @@ public final class Values {
       default -> throw r.error("unknown value tag " + tag);
     }
     r.end();
-    return new EncodedValues(bytes, offset, length, n);
+    return n;
   }
 
   /**
@@ -225,6 +307,9 @@ public final class Values {
    * not hold the array of {@code count} values the block announced.
    */
   public static Object[] read(EncodedValues encoded, Codec codec) throws IOException, ClassNotFoundException {
+    if (encoded.decoded() != null) {
+      return encoded.decoded();
+    }
     EncodedValues block = encoded.inOneArray();
     byte[] b = block.bytes();
     int at = block.offset() + HEADER;
@@ -251,34 +336,10 @@ public final class Values {
           values[i] = in.getDouble();
         }
       }
-      case STRINGS -> {
-        ByteBuffer in = ByteBuffer.wrap(b);
-        values = new Object[n];
-        for (int i = 0; i < n; i++) {
-          int len = in.getInt(at);
-          values[i] = new String(b, at + 4, len, StandardCharsets.UTF_8);
-          at += 4 + len;
-        }
+      case STRINGS, BYTES, BUFFERS, ARRAYS -> {
+        PayloadReader r = new PayloadReader("value block", b, block.offset() + 1, block.length() - 1);
+        values = readRaw(b[block.offset()], r); // checked by parse: a failure here is a bug
       }
-      case BYTES -> {
-        values = new Object[n];
-        for (int i = 0; i < n; i++) {
-          int len = ByteBuffer.wrap(b).getInt(at);
-          values[i] = Arrays.copyOfRange(b, at + 4, at + 4 + len);
-          at += 4 + len;
-        }
-      }
-      case BUFFERS -> {
-        values = new Object[n];
-        for (int i = 0; i < n; i++) {
-          boolean direct = b[at] != 0;
-          int len = ByteBuffer.wrap(b).getInt(at + 1);
-          ByteBuffer v = direct ? ByteBuffer.allocateDirect(len) : ByteBuffer.allocate(len);
-          values[i] = v.put(b, at + 5, len).flip();
-          at += 5 + len;
-        }
-      }
-      case ARRAYS -> values = PrimitiveArrays.read(b, block.offset() + HEADER, n);
       default -> {
         Object decoded;
         try {

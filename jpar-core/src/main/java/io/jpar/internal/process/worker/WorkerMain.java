@@ -110,7 +110,7 @@ public final class WorkerMain {
   /** The next message from the parent; the end of stdin means the parent is gone. */
   private Message.ToWorker nextMessage() {
     try {
-      return Message.ToWorker.decode(Frame.readFrom(in));
+      return Message.ToWorker.readFrom(in);
     } catch (EOFException e) {
       parentGone();
     } catch (IOException e) {

@@ -53,7 +53,7 @@ class MessageRoundTripTest {
     // workerId, codec class "c", allow patterns "", flush: the heartbeat field starts after them
     int at = 4 + 4 + 1 + 4 + 1;
     payload[at] = (byte) 0x80;
-    assertThatThrownBy(() -> Config.decode(payload))
+    assertThatThrownBy(() -> Message.ToWorker.decode(new Frame(Frame.CONFIG, payload)))
         .isInstanceOf(Frame.ProtocolException.class).hasMessageContaining("heartbeat millis");
   }
 
@@ -100,7 +100,7 @@ class MessageRoundTripTest {
   void heartbeatRoundTripsEmpty() throws IOException {
     assertToParent(new Heartbeat());
     assertThat(frameOf(new Heartbeat()).payload()).isEmpty();
-    assertThatThrownBy(() -> Heartbeat.decode(new byte[1]))
+    assertThatThrownBy(() -> Message.ToParent.decode(new Frame(Frame.HEARTBEAT, new byte[1])))
         .isInstanceOf(Frame.ProtocolException.class).hasMessageContaining("HEARTBEAT");
   }
 
@@ -271,19 +271,35 @@ class MessageRoundTripTest {
     return f;
   }
 
+  /** Decoded from a whole frame and read from the stream as it arrives, the message is the same. */
   private static void assertToWorker(Message.ToWorker m) throws IOException {
     assertThat(Message.ToWorker.decode(frameOf(m))).isEqualTo(m).hasSameHashCodeAs(m);
+    DataInputStream in = streamOf(m);
+    assertThat(Message.ToWorker.readFrom(in)).isEqualTo(m).hasSameHashCodeAs(m);
+    assertThat(in.read()).as("bytes after the frame").isEqualTo(-1);
   }
 
   private static void assertToParent(Message.ToParent m) throws IOException {
     assertThat(Message.ToParent.decode(frameOf(m))).isEqualTo(m).hasSameHashCodeAs(m);
+    DataInputStream in = streamOf(m);
+    assertThat(Message.ToParent.readFrom(in)).isEqualTo(m).hasSameHashCodeAs(m);
+    assertThat(in.read()).as("bytes after the frame").isEqualTo(-1);
   }
 
-  private static void assertValues(Object... values) throws Exception {
+  static DataInputStream streamOf(Message m) throws IOException {
+    return new DataInputStream(new ByteArrayInputStream(bytesOf(m)));
+  }
+
+  /** The values survive a block in an array (parsed, then read) and a results frame read from a stream. */
+  static void assertValues(Object... values) throws Exception {
     EncodedValues block = encode(values);
     EncodedValues parsed = Values.parse(block.toByteArray());
     assertThat(parsed).isEqualTo(block);
     assertThat(parsed.count()).isEqualTo(values.length);
     assertThat(Values.read(parsed, CODEC)).isEqualTo(values);
+    Results streamed = (Results) Message.ToParent.readFrom(streamOf(new Results(1, 0, true, 0, 0, block)));
+    assertThat(streamed.values().count()).isEqualTo(values.length);
+    assertThat(streamed.values().length()).isEqualTo(block.length());
+    assertThat(Values.read(streamed.values(), CODEC)).isEqualTo(values);
   }
 }

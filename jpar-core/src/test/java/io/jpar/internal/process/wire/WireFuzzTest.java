@@ -30,7 +30,9 @@ import net.jqwik.api.Provide;
 
 /**
  * Random and damaged bytes against every decoder: the worker's ({@link Message.ToWorker#decode}), the
- * parent's ({@link Message.ToParent#decode}), {@link Frame#readFrom} and {@link Values#parse}/{@link
+ * parent's ({@link Message.ToParent#decode}), both sides' stream readers ({@link
+ * Message.ToWorker#readFrom}, {@link Message.ToParent#readFrom}: values decoded as they arrive), {@link
+ * Frame#readFrom} and {@link Values#parse}/{@link
  * Values#read}. Each either decodes or says what is wrong with a {@link ProtocolException} (an
  * {@link EOFException} for a stream that ends inside a frame; the codec's own exceptions for codec
  * bytes it cannot read) — never another exception, never a hang (each try runs under a watchdog),
@@ -147,7 +149,18 @@ class WireFuzzTest {
     void run() throws Exception;
   }
 
+  /** The bytes read as a frame and decoded, and read by each side's reader as they arrive: the same rules. */
   private static void readAndDecode(byte[] bytes) throws IOException {
+    for (StreamReader reader : List.<StreamReader>of(Message.ToWorker::readFrom, Message.ToParent::readFrom)) {
+      Message m;
+      try {
+        m = reader.read(new DataInputStream(new ByteArrayInputStream(bytes)));
+      } catch (ProtocolException | EOFException e) {
+        assertSaysWhat(e);
+        continue;
+      }
+      readValuesOf(m);
+    }
     Frame f;
     try {
       f = Frame.readFrom(new DataInputStream(new ByteArrayInputStream(bytes)));
@@ -168,11 +181,15 @@ class WireFuzzTest {
         assertSaysWhat(e);
         continue;
       }
-      if (m instanceof RunBatch b) {
-        read(b.inputs());
-      } else if (m instanceof Results r) {
-        read(r.values());
-      }
+      readValuesOf(m);
+    }
+  }
+
+  private static void readValuesOf(Message m) {
+    if (m instanceof RunBatch b) {
+      read(b.inputs());
+    } else if (m instanceof Results r) {
+      read(r.values());
     }
   }
 
@@ -197,6 +214,11 @@ class WireFuzzTest {
 
   private static void assertSaysWhat(IOException e) {
     assertThat(e.getMessage()).as("the exception's message").isNotBlank();
+  }
+
+  @FunctionalInterface
+  private interface StreamReader {
+    Message read(DataInputStream in) throws IOException;
   }
 
   @FunctionalInterface

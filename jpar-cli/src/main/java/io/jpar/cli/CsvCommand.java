@@ -155,7 +155,9 @@ final class CsvCommand implements Callable<Integer> {
     }
     List<FileProfile> profiles;
     try (TerminalProgress bar = new TerminalProgress("csv", job.slices().size());
-        Pool pool = pool(n, bar)) {
+        // No more workers than slices: each worker JVM of the default backend costs its start-up and its
+        // own JIT warm-up (a few tenths of a second of CPU), which a worker with nothing to do wastes.
+        Pool pool = pool(Math.min(n, job.slices().size()), bar)) {
       if (pool == null) {
         return 1;
       }

@@ -53,6 +53,7 @@ final class ByteCsvReader implements CsvRecords {
   private int[] ends = new int[16];
   private byte[] kinds = new byte[16];
   private long recordLine;
+  private final AsciiField view = new AsciiField(); // strippedAscii's, moved to each field asked for
 
   /**
    * @param in the bytes, from the start of a record
@@ -307,8 +308,15 @@ final class ByteCsvReader implements CsvRecords {
    */
   @Override
   public long strippedHash(int index) {
+    AsciiField field = strippedAscii(index);
+    return field == null ? TopValues.NO_HASH : field.hash();
+  }
+
+  /** The field stripped, for a field of plain ASCII without doubled quotes (as {@link #strippedHash}). */
+  @Override
+  public AsciiField strippedAscii(int index) {
     if (kinds[index] != 0) {
-      return TopValues.NO_HASH;
+      return null;
     }
     byte[] b = buf;
     int from = starts[index];
@@ -319,7 +327,7 @@ final class ByteCsvReader implements CsvRecords {
     while (to > from && isAsciiWhitespace(b[to - 1])) {
       to--;
     }
-    return TopValues.hash(b, from, to);
+    return view.set(b, from, to);
   }
 
   private static boolean isAsciiWhitespace(byte c) {

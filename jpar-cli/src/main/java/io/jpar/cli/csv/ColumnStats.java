@@ -84,17 +84,34 @@ public final class ColumnStats implements Serializable {
       empty++;
       return;
     }
+    addPresent(v, strippedHash != TopValues.NO_HASH ? strippedHash : TopValues.hash(v));
+  }
+
+  /**
+   * Adds one value as the reader's bytes, already stripped: the same figures as {@link #add(String,
+   * java.util.Set, long)} on its String with these null words, but the String is made only when the
+   * column keeps the value (a new minimum or maximum, a text column's top value).
+   */
+  void addStripped(AsciiField v, String[] nulls) {
+    if (v.length() == 0 || v.equalsAny(nulls)) {
+      empty++;
+      return;
+    }
+    addPresent(v, v.hash());
+  }
+
+  /** A value neither empty nor missing: a String, or an {@link AsciiField} valid only during this call. */
+  private void addPresent(CharSequence v, long hash) {
     nonEmpty++;
     if (sketch == null) {
       sketch = UltraLogLog.create(P);
     }
-    long hash = strippedHash != TopValues.NO_HASH ? strippedHash : TopValues.hash(v);
     sketch.add(hash);
-    if (textMin == null || v.compareTo(textMin) < 0) {
-      textMin = v;
+    if (textMin == null || compare(v, textMin) < 0) {
+      textMin = v.toString();
     }
-    if (textMax == null || v.compareTo(textMax) > 0) {
-      textMax = v;
+    if (textMax == null || compare(v, textMax) > 0) {
+      textMax = v.toString();
     }
     if (canInteger && !ValueReaders.isInteger(v)) {
       canInteger = false;
@@ -111,7 +128,7 @@ public final class ColumnStats implements Serializable {
         quantiles().add(d);
       }
     }
-    if (canBoolean && !(v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false"))) {
+    if (canBoolean && !ValueReaders.isBoolean(v)) {
       canBoolean = false;
     }
     if (canDateTime) {
@@ -131,10 +148,14 @@ public final class ColumnStats implements Serializable {
     // once the column is known to be text are counted; the ones before are untracked, and any count
     // may be that many low (a column that is text from its first value stays exact).
     if (!canInteger && !canDecimal && !canBoolean && !canDateTime) {
-      top.add(v, hash); // the sketch's hash: TopValues keys on it too
+      top.add(v.toString(), hash); // the sketch's hash: TopValues keys on it too
     } else {
       untracked++;
     }
+  }
+
+  private static int compare(CharSequence v, String s) {
+    return v instanceof AsciiField ascii ? ascii.compareTo(s) : ((String) v).compareTo(s);
   }
 
   private Quantiles quantiles() {

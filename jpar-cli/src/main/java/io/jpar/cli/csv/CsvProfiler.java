@@ -82,6 +82,7 @@ public final class CsvProfiler {
   private static void read(CsvRecords csv, Slice slice, java.util.Set<String> nulls, FileProfile p)
       throws IOException {
     List<String> header = slice.header();
+    String[] nullWords = nulls.toArray(String[]::new);
     long lastLine = slice.firstLine();
     try {
       while (csv.next()) {
@@ -110,7 +111,13 @@ public final class CsvProfiler {
           }
         }
         for (int i = 0; i < Math.min(n, header.size()); i++) {
-          p.columns.get(i).add(csv.field(i), nulls, csv.strippedHash(i));
+          // A plain ASCII field is read from the reader's bytes: no String unless the column keeps it.
+          AsciiField ascii = csv.strippedAscii(i);
+          if (ascii != null) {
+            p.columns.get(i).addStripped(ascii, nullWords);
+          } else {
+            p.columns.get(i).add(csv.field(i), nulls, csv.strippedHash(i));
+          }
         }
         p.rows++; // after its fields: a row whose bytes are not text in the encoding is not counted
       }

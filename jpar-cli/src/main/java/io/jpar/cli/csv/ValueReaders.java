@@ -8,15 +8,17 @@ import java.time.format.DateTimeParseException;
 
 /**
  * What a CSV value can be read as, without the cost of the JDK's general parsers where a common form
- * allows: a plain integer, a decimal number, an ISO date or date-time. Each answers "not one" (false,
- * NaN) rather than throwing, since {@link ColumnStats} asks of every value which types it still fits.
+ * allows: a plain integer, a decimal number, a boolean, an ISO date or date-time. Each answers "not one"
+ * (false, NaN) rather than throwing, since {@link ColumnStats} asks of every value which types it still
+ * fits. Values come as a {@link CharSequence}: a String, or an {@link AsciiField} over the bytes the
+ * reader read, so that a number or a date in a file needs no String at all.
  */
 final class ValueReaders {
   private static final long SECONDS_PER_DAY = 86_400;
 
   private ValueReaders() {}
 
-  static boolean isInteger(String v) {
+  static boolean isInteger(CharSequence v) {
     int i = (v.charAt(0) == '-' || v.charAt(0) == '+') ? 1 : 0;
     if (i == v.length() || v.length() - i > 18) {
       return false;
@@ -35,11 +37,15 @@ final class ValueReaders {
 
   /**
    * A plain decimal number (no NaN, Infinity, hex or trailing type letters), or NaN. Numbers of at most
-   * 15 digits without exponent take Clinger's fast path: digits and 10^scale are exact doubles and one
-   * IEEE division rounds correctly, so the result equals {@link Double#parseDouble} at a fraction of
-   * its cost. Anything else goes to parseDouble.
+   * 15 significant digits whose power of ten (exponent less the digits after the point) is within
+   * +-22 take Clinger's fast path: digits and 10^k are exact doubles and one IEEE multiplication or
+   * division rounds correctly, so the result equals {@link Double#parseDouble}'s bit for bit. Anything
+   * else (more digits, a larger exponent, a malformed form) goes to parseDouble. Not for speed alone:
+   * parseDouble's parser is a method the JIT takes about a second of a compiler thread to compile,
+   * which a command of a few seconds pays whenever a column has exponents (1.5e-3).
    */
-  static double parseDecimal(String v) {
+  static double parseDecimal(CharSequence v) {
+    int n = v.length();
     int i = 0;
     boolean negative = false;
     if (v.charAt(0) == '-' || v.charAt(0) == '+') {
@@ -49,7 +55,7 @@ final class ValueReaders {
     long mantissa = 0;
     int digits = 0;
     int scale = -1;
-    for (; i < v.length(); i++) {
+    for (; i < n; i++) {
       char c = v.charAt(i);
       if (c >= '0' && c <= '9') {
         mantissa = mantissa * 10 + (c - '0');
@@ -61,6 +67,8 @@ final class ValueReaders {
         }
       } else if (c == '.' && scale < 0) {
         scale = 0;
+      } else if (c == 'e' || c == 'E') {
+        break;
       } else {
         return parseSlow(v);
       }
@@ -68,11 +76,35 @@ final class ValueReaders {
     if (digits == 0) {
       return Double.NaN;
     }
-    double d = scale <= 0 ? mantissa : mantissa / POW10[scale];
+    int power = -Math.max(scale, 0);
+    if (i < n) { // an exponent: [eE][+-]?digits, at most 3 of them on this path
+      i++;
+      boolean negativeExponent = false;
+      if (i < n && (v.charAt(i) == '-' || v.charAt(i) == '+')) {
+        negativeExponent = v.charAt(i) == '-';
+        i++;
+      }
+      if (i == n || n - i > 3) {
+        return parseSlow(v); // no exponent digits (not a number) or many: parseDouble judges
+      }
+      int exponent = 0;
+      for (; i < n; i++) {
+        char c = v.charAt(i);
+        if (c < '0' || c > '9') {
+          return parseSlow(v);
+        }
+        exponent = exponent * 10 + (c - '0');
+      }
+      power += negativeExponent ? -exponent : exponent;
+    }
+    if (power < -22 || power > 22) {
+      return parseSlow(v);
+    }
+    double d = power >= 0 ? mantissa * POW10[power] : mantissa / POW10[-power];
     return negative ? -d : d;
   }
 
-  private static double parseSlow(String v) {
+  private static double parseSlow(CharSequence v) {
     for (int i = 0; i < v.length(); i++) {
       char c = v.charAt(i);
       if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E')) {
@@ -80,7 +112,7 @@ final class ValueReaders {
       }
     }
     try {
-      return Double.parseDouble(v);
+      return Double.parseDouble(v.toString());
     } catch (NumberFormatException e) {
       return Double.NaN;
     }
@@ -90,7 +122,7 @@ final class ValueReaders {
    * An ISO date or date-time as seconds since 1970 (local times read as UTC, offsets applied), or NaN
    * when {@code v} is not one.
    */
-  static double epochSeconds(String v) {
+  static double epochSeconds(CharSequence v) {
     if (v.length() < 10 || v.charAt(4) != '-' || v.charAt(7) != '-') {
       return Double.NaN;
     }
@@ -104,7 +136,7 @@ final class ValueReaders {
       return fast;
     }
     try {
-      if (v.endsWith("Z") || v.lastIndexOf('+') > 10 || v.lastIndexOf('-') > 10) {
+      if (v.charAt(v.length() - 1) == 'Z' || hasOffsetSign(v)) {
         OffsetDateTime t = OffsetDateTime.parse(v);
         return t.toEpochSecond() + t.getNano() / 1e9;
       }
@@ -115,13 +147,42 @@ final class ValueReaders {
     }
   }
 
+  /** A '+' or '-' after the date part: a zone offset (or a malformed value, which the parser refuses). */
+  private static boolean hasOffsetSign(CharSequence v) {
+    for (int i = 11; i < v.length(); i++) {
+      if (v.charAt(i) == '+' || v.charAt(i) == '-') {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** "true" or "false", in any case. */
+  static boolean isBoolean(CharSequence v) {
+    int n = v.length();
+    if (n != 4 && n != 5) {
+      return false;
+    }
+    String word = n == 4 ? "true" : "false";
+    for (int i = 0; i < n; i++) {
+      char c = v.charAt(i);
+      if (c >= 0x80) { // case folding beyond ASCII (the long s folds to S): as String says
+        return v.toString().equalsIgnoreCase(word);
+      }
+      if ((c | 0x20) != word.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /**
    * The common forms {@code yyyy-mm-ddThh:mm:ss} and the same ending in {@code Z} (UTC), as seconds since
    * 1970, or NaN for anything else (fractions, offsets, a space for the T), which the formatters then
    * judge. java.time's formatters cost about a microsecond a value (a map of parsed fields per value):
    * a tenth of a text-heavy profile's time went there.
    */
-  private static double localDateTimeSeconds(String v) {
+  private static double localDateTimeSeconds(CharSequence v) {
     int n = v.length();
     if ((n != 19 && !(n == 20 && v.charAt(19) == 'Z')) || v.charAt(10) != 'T' || v.charAt(13) != ':'
         || v.charAt(16) != ':' || !isIsoDate(v)) {
@@ -138,7 +199,7 @@ final class ValueReaders {
   }
 
   /** yyyy-mm-dd with a real month and day (leap years included), without the cost of a formatter. */
-  private static boolean isIsoDate(String v) {
+  private static boolean isIsoDate(CharSequence v) {
     int y = digits(v, 0, 4);
     int m = digits(v, 5, 7);
     int d = digits(v, 8, 10);
@@ -154,7 +215,7 @@ final class ValueReaders {
     return d <= days;
   }
 
-  private static int digits(String v, int from, int to) {
+  private static int digits(CharSequence v, int from, int to) {
     int n = 0;
     for (int i = from; i < to; i++) {
       char c = v.charAt(i);

@@ -36,7 +36,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * the plan state is guarded by {@code lock} (tryLock: nobody waits to re-plan).
  */
 public final class AutoBackend implements Backend<AutoTask> {
-  private static final Duration TICK = Duration.ofMillis(25);
+  private static final Duration TICK = Duration.ofMillis(10);
   /** Changes kept for the plan; past this the oldest (after the start) are dropped, and counted. */
   private static final int HISTORY = 200;
   private static final long CHECK_EVERY_NANOS = 5_000_000;
@@ -192,7 +192,7 @@ public final class AutoBackend implements Backend<AutoTask> {
         return;
       }
       Figures f = span.figures(choice, current, meter, context.completedSoFar(), dispatched);
-      if (!planner.ready(f)) {
+      if (!planner.ready(choice, f)) {
         return;
       }
       lastFigures = f;

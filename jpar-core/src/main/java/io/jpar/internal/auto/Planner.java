@@ -84,6 +84,8 @@ public final class Planner {
   static final double CHARACTER_CHANGE = 0.25;
   /** A machine whose CPUs are this busy (all processes) has no idle core for another thread. */
   static final double MACHINE_BUSY = 0.9;
+  /** Cores' worth of CPU other processes use past which the gaps of mixed work are not this pool's to fill. */
+  static final double OTHERS_HOLD_A_CORE = 1.0;
   static final double HEADROOM = 1.5;
   /** Virtual threads start at most this many per core, whatever Little's law says; then they grow. */
   static final int START_PER_CORE = 16;
@@ -114,24 +116,29 @@ public final class Planner {
   /**
    * Whether a span is long enough to judge: at least 50 ms, with at least 8 tasks timed, over a task
    * length (three when a raise of concurrency is being judged); at once if the pool's threads are seen
-   * to wait; a second in any case (then the CPU use of the process tells on its own).
+   * to wait (on platform threads, where that decides a move); a second in any case (then the CPU use of
+   * the process tells on its own).
    */
-  public boolean ready(Figures f) {
+  public boolean ready(Choice current, Figures f) {
     if (f.elapsedNanos >= MAX_SPAN_NANOS) {
       return true;
     }
     if (f.elapsedNanos < MIN_SPAN_NANOS) {
       return false;
     }
-    if (!Double.isNaN(f.threadsShare) && f.threadsShare < COMPUTING) {
-      return true; // the pool's threads mostly wait: no need to wait for tasks to end to see it
+    if (current.kind == BackendKind.PLATFORM_THREADS && !Double.isNaN(f.threadsShare) && f.threadsShare < COMPUTING) {
+      // The pool's threads mostly wait: no need to wait for tasks to end to see it. (On virtual threads
+      // waiting is what is expected, and a span judged before any call ended would only be thrown away.)
+      return true;
     }
     // Judging a raise compares throughputs, which needs a steady span of a few task lengths; a share
     // (for Little's law) needs only a task length's worth of finished tasks.
     boolean enough = f.samples >= 8 && f.completed >= 8;
-    if (limit.judgingRaise() && enough && f.elapsedNanos >= f.meanWallNanos * 6 / 5
+    if (limit.judgingRaise() && enough && f.elapsedNanos >= f.meanWallNanos * 21 / 20
         && f.tasksPerSecond() >= 1.5 * limit.throughputBeforeRaise()) {
-      return true; // a raise that plainly paid is seen within a task length: no need to wait for three
+      // A raise that plainly paid is seen a little over a task length after it: the calls it added end
+      // then unless they queue — and calls that queue have not ended yet, so throughput has not risen.
+      return true;
     }
     long lengths = limit.judgingRaise() ? 3 : 1;
     return f.elapsedNanos >= lengths * f.meanWallNanos * 6 / 5 && enough;
@@ -187,13 +194,19 @@ public final class Planner {
   /**
    * Computing work that also waits a little (CPU share between {@value #COMPUTING} and {@value #MIXED}):
    * one thread per core leaves the cores idle while a task waits, so as many platform threads as
-   * cores x wall / CPU keep them busy. Judged once, from a span on one thread per core: on more threads
+   * cores x wall / CPU keep them busy — unless other processes fill those gaps already. Judged once, from a span on one thread per core: on more threads
    * than cores a task's wall time includes waiting for a core, which would read as more waiting.
    */
   private Decision mixed(Choice current, String seen, double s, Figures f) {
-    // A share lowered by other processes taking the cores looks like waiting; then the machine is busy,
-    // and more threads would only take turns.
-    if (current.concurrency() != cores || s >= MIXED || f.machineBusy >= MACHINE_BUSY) {
+    // Where the share may be lowered by other processes taking the cores (the platform cannot say how
+    // long the tasks waited for one), it looks like waiting: then a busy machine means more threads would
+    // only take turns. A share with the wait for a core taken out is the tasks' own; then only what other
+    // processes use matters (this pool's own use is what leaves the gaps more threads fill): a core's
+    // worth of theirs and the gaps are taken already.
+    boolean taken = f.shareExact
+        ? f.machineBusy - Math.min(1, f.utilisation) >= OTHERS_HOLD_A_CORE / cores
+        : f.machineBusy >= MACHINE_BUSY;
+    if (current.concurrency() != cores || s >= MIXED || taken) {
       return same(current);
     }
     double exact = cores / s;

@@ -43,6 +43,13 @@ class PlannerTest {
     // The machine's cores are busy already (other processes): more threads would only take turns.
     Figures busyMachine = new Figures(100 * MS, 50, 50, 4 * MS, 0.75, 0.75, 3 * MS, Double.NaN, 0.97);
     assertThat(p.next(p.first(), busyMachine).reason()).isNull();
+    // With every task's wait for a core taken out, only what other processes use counts: this pool at
+    // 80% and a tenth of the machine busy elsewhere leaves gaps to fill; others holding a core do not.
+    Figures ownGaps = new Figures(100 * MS, 50, 50, 4 * MS, 0.79, 0.80, 3 * MS, Double.NaN, 0.92, true);
+    assertThat(new Planner(2, 1_000, 8, false).next(p.first(), ownGaps).choice())
+        .isEqualTo(new Choice(BackendKind.PLATFORM_THREADS, 3));
+    Figures othersHoldACore = new Figures(100 * MS, 50, 50, 4 * MS, 0.79, 0.45, 3 * MS, Double.NaN, 0.99, true);
+    assertThat(new Planner(2, 1_000, 8, false).next(p.first(), othersHoldACore).reason()).isNull();
     Planner capped = new Planner(2, 2, 8, false);
     assertThat(capped.next(capped.first(), span(500, 4 * MS, 0.55, 0.6)).reason()).isNull();
   }
@@ -155,21 +162,21 @@ class PlannerTest {
   void platformThreadsThatMostlyWaitAreSeenBeforeAnyTaskEnds() {
     Planner p = new Planner(2, 2_000, 8, false);
     Figures nothingEndedYet = new Figures(100 * MS, 0, 0, -1, Double.NaN, 0.4, -1, 0.002);
-    assertThat(p.ready(nothingEndedYet)).isTrue(); // the JIT kept the process busy, the pool's threads were not
+    assertThat(p.ready(p.first(), nothingEndedYet)).isTrue(); // the JIT kept the process busy, the pool's threads were not
     assertThat(p.next(p.first(), nothingEndedYet).choice()).isEqualTo(new Choice(BackendKind.VIRTUAL_THREADS, 32));
     Figures computing = new Figures(100 * MS, 0, 0, -1, Double.NaN, 0.9, -1, 0.95);
-    assertThat(p.ready(computing)).isFalse(); // computing: wait for tasks to end and be measured
+    assertThat(p.ready(p.first(), computing)).isFalse(); // computing: wait for tasks to end and be measured
   }
 
   @Test
   void aSpanIsJudgedAfterATaskLengthOrThreeWhenARaiseIsJudgedUnlessItPlainlyPaidOrASecond() {
     Planner p = new Planner(2, 1_000, 8, false);
-    assertThat(p.ready(new Figures(40 * MS, 10, 10, 30 * MS, 0.1, 0.1, 3 * MS, Double.NaN))).isFalse();
-    assertThat(p.ready(new Figures(60 * MS, 10, 10, 30 * MS, 0.1, 0.1, 3 * MS, Double.NaN))).isTrue();
+    assertThat(p.ready(p.first(), new Figures(40 * MS, 10, 10, 30 * MS, 0.1, 0.1, 3 * MS, Double.NaN))).isFalse();
+    assertThat(p.ready(p.first(), new Figures(60 * MS, 10, 10, 30 * MS, 0.1, 0.1, 3 * MS, Double.NaN))).isTrue();
     p.next(p.first(), span(200, 30 * MS, 0.01, 0.03)); // to virtual threads: the next span judges that raise
-    assertThat(p.ready(new Figures(60 * MS, 10, 10, 30 * MS, 0.01, 0.1, 3 * MS, Double.NaN))).isFalse(); // 167/s
-    assertThat(p.ready(new Figures(60 * MS, 60, 60, 30 * MS, 0.01, 0.1, 3 * MS, Double.NaN))).isTrue(); // 1,000/s
-    assertThat(p.ready(new Figures(110 * MS, 10, 10, 30 * MS, 0.01, 0.1, 3 * MS, Double.NaN))).isTrue();
-    assertThat(p.ready(new Figures(1_000 * MS, 0, 0, -1, Double.NaN, 0.0, -1, Double.NaN))).isTrue();
+    assertThat(p.ready(p.first(), new Figures(60 * MS, 10, 10, 30 * MS, 0.01, 0.1, 3 * MS, Double.NaN))).isFalse(); // 167/s
+    assertThat(p.ready(p.first(), new Figures(60 * MS, 60, 60, 30 * MS, 0.01, 0.1, 3 * MS, Double.NaN))).isTrue(); // 1,000/s
+    assertThat(p.ready(p.first(), new Figures(110 * MS, 10, 10, 30 * MS, 0.01, 0.1, 3 * MS, Double.NaN))).isTrue();
+    assertThat(p.ready(p.first(), new Figures(1_000 * MS, 0, 0, -1, Double.NaN, 0.0, -1, Double.NaN))).isTrue();
   }
 }

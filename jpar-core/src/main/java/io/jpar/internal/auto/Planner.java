@@ -210,10 +210,13 @@ public final class Planner {
       return same(current);
     }
     double exact = cores / s;
-    int n = (int) Math.min(maxConcurrency, Math.round(exact));
+    // With Little's law's headroom, as for waiting work, and rounded up: tasks vary, so exactly cores x
+    // wall / CPU leaves the cores idle part of the time; a thread too many costs a little queueing, a
+    // core left idle its whole share (2 / 0.83 = 2.4 rounded to 2 ran 1.2x slower than 8 threads).
+    int n = (int) Math.min(maxConcurrency, (long) Math.ceil(HEADROOM * exact - 1e-9));
     return n <= cores ? same(current) : new Decision(new Choice(BackendKind.PLATFORM_THREADS, n), seen + String.format(
-        Locale.ROOT, " -> mixed work: platform threads x %d (cores x wall / CPU = %d / %.2f = %.2f%s)", n, cores, s,
-        exact, n == maxConcurrency ? ", capped by maxConcurrency" : ""));
+        Locale.ROOT, " -> mixed work: platform threads x %d (%.1f x cores x wall / CPU = %.1f x %d / %.2f = %.2f%s)", n,
+        HEADROOM, HEADROOM, cores, s, HEADROOM * exact, n == maxConcurrency ? ", capped by maxConcurrency" : ""));
   }
 
   private Decision toVirtual(Choice current, Figures f, String seen, double s, int little) {

@@ -162,8 +162,14 @@ class JfrEventsTest {
     return RecordingFile.readAllEvents(file);
   }
 
+  /**
+   * The events of one type in the order they happened: a recording keeps each thread's events in that
+   * thread's buffer, so events from the pool's timer and from the caller's threads come out of the file
+   * in buffer order, not time order.
+   */
   private static List<RecordedEvent> named(List<RecordedEvent> events, String name) {
-    return events.stream().filter(e -> e.getEventType().getName().equals(name)).toList();
+    return events.stream().filter(e -> e.getEventType().getName().equals(name))
+        .sorted(java.util.Comparator.comparing(RecordedEvent::getStartTime)).toList();
   }
 
   private static List<Integer> upTo(int n) {

@@ -245,7 +245,7 @@ public final class ClusterBackend implements Backend<ClusterTask> {
   public void dispatch(ClusterTask task, List<? extends Job> jobs) {
     List<Job> sendable = new ArrayList<>(jobs.size());
     List<Object> inputs = new ArrayList<>(jobs.size());
-    byte[] encoded = encodeInputs(jobs, sendable, inputs);
+    byte[] encoded = Wire.encodeInputs(jobs, sendable, inputs);
     if (sendable.isEmpty()) {
       return;
     }
@@ -261,35 +261,6 @@ public final class ClusterBackend implements Backend<ClusterTask> {
       queue.addLast(chunk);
     }
     pump();
-  }
-
-  /** The inputs of {@code jobs} as one serialized list; a job whose input cannot be serialized fails alone. */
-  private static byte[] encodeInputs(List<? extends Job> jobs, List<Job> sendable, List<Object> inputs) {
-    for (Job job : jobs) {
-      sendable.add(job);
-      inputs.add(job.input());
-    }
-    try {
-      return Wire.serialize(new ArrayList<>(inputs));
-    } catch (IOException whole) {
-      sendable.clear();
-      inputs.clear();
-      for (Job job : jobs) {
-        try {
-          Wire.serialize(job.input());
-          sendable.add(job);
-          inputs.add(job.input());
-        } catch (IOException e) {
-          job.fail(new IllegalArgumentException("input #" + job.index() + " cannot be sent to a cluster member: "
-              + e + "; inputs must be Serializable", e));
-        }
-      }
-      try {
-        return Wire.serialize(new ArrayList<>(inputs));
-      } catch (IOException e) {
-        throw new IllegalStateException("inputs that serialize one by one failed together", e);
-      }
-    }
   }
 
   /** Hands queued chunks to members with room, most room first; sends outside the lock. */

@@ -1,5 +1,6 @@
 package io.jpar.cluster.internal;
 
+import io.jpar.spi.Job;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -10,6 +11,8 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * How tasks, inputs and results cross between a pool and a member: Java serialization of the user's
@@ -25,6 +28,38 @@ public final class Wire {
       out.writeObject(value);
     }
     return bytes.toByteArray();
+  }
+
+  /**
+   * The inputs of {@code jobs} as one serialized list; a job whose input cannot be serialized fails alone.
+   * The jobs sent and their inputs are added to {@code sendable} and {@code inputs}.
+   */
+  static byte[] encodeInputs(List<? extends Job> jobs, List<Job> sendable, List<Object> inputs) {
+    for (Job job : jobs) {
+      sendable.add(job);
+      inputs.add(job.input());
+    }
+    try {
+      return Wire.serialize(new ArrayList<>(inputs));
+    } catch (IOException whole) {
+      sendable.clear();
+      inputs.clear();
+      for (Job job : jobs) {
+        try {
+          Wire.serialize(job.input());
+          sendable.add(job);
+          inputs.add(job.input());
+        } catch (IOException e) {
+          job.fail(new IllegalArgumentException("input #" + job.index() + " cannot be sent to a cluster member: "
+              + e + "; inputs must be Serializable", e));
+        }
+      }
+      try {
+        return Wire.serialize(new ArrayList<>(inputs));
+      } catch (IOException e) {
+        throw new IllegalStateException("inputs that serialize one by one failed together", e);
+      }
+    }
   }
 
   /** Reads one object, resolving classes in {@code loader} (the task's, on the pool's side; the class path's on a member). */

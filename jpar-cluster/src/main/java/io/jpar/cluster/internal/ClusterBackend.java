@@ -139,7 +139,7 @@ public final class ClusterBackend implements Backend<ClusterTask> {
     this.executor = client.getExecutorService(HazelcastConfigs.EXECUTOR);
     this.replies = Executors.newFixedThreadPool(2, daemon(context.poolName() + "-cluster-reply"));
     this.timer = Executors.newSingleThreadScheduledExecutor(daemon(context.poolName() + "-cluster-timer"));
-    this.handshake = new Handshake(executor, replies, secret, clusterName,
+    this.handshake = new Handshake(executor, replies, timer, () -> client.getCluster().getMembers(), secret, clusterName,
         w -> admit(new Slot(w.member().getUuid(), w.member(), w.name(), w.workers(), new LinkedHashSet<>())));
     try {
       greetInitialMembers();
@@ -161,7 +161,7 @@ public final class ClusterBackend implements Backend<ClusterTask> {
     client.getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent event) {
-        handshake.greet(event.getMember());
+        handshake.greetJoined(event.getMember());
       }
 
       @Override
@@ -169,8 +169,7 @@ public final class ClusterBackend implements Backend<ClusterTask> {
         lost(event.getMember().getUuid(), "it left the cluster");
       }
     });
-    List<String> silent = handshake.greetAll(client.getCluster().getMembers(),
-        Duration.ofNanos(Math.max(5_000_000_000L, hangTimeout.toNanos())));
+    List<String> silent = handshake.greetAll(Duration.ofNanos(Math.max(5_000_000_000L, hangTimeout.toNanos())));
     if (parallelism == 0) {
       throw new IllegalStateException("no member of cluster '" + clusterName + "' answered this pool's handshake: "
           + String.join("; ", silent));
@@ -455,7 +454,7 @@ public final class ClusterBackend implements Backend<ClusterTask> {
     try {
       timer.schedule(() -> {
         if (!isTerminated() && client.getCluster().getMembers().contains(member)) {
-          handshake.greet(member);
+          handshake.greetJoined(member);
         }
       }, 2, TimeUnit.SECONDS);
     } catch (java.util.concurrent.RejectedExecutionException closing) {

@@ -10,10 +10,14 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The pool's half of the shared-secret handshake: a {@link HelloCall} with a fresh nonce to a member,
@@ -25,6 +29,9 @@ final class Handshake {
   private static final System.Logger LOG = System.getLogger("io.jpar.cluster");
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final String REFUSED = "refused the handshake";
+  private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+  private static final int MAX_ATTEMPTS = 32;
+  private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
   /** A member that passed: its Hazelcast identity, its own name, and how many chunks it runs at once. */
   record Welcome(Member member, String name, int workers) {}
@@ -34,54 +41,136 @@ final class Handshake {
   private final Secret secret;
   private final String clusterName;
   private final Consumer<Welcome> welcome;
+  private final ScheduledExecutorService timer;
+  private final Supplier<Collection<Member>> listed;
 
-  Handshake(IExecutorService executor, Executor replies, Secret secret, String clusterName, Consumer<Welcome> welcome) {
+  /**
+   * @param timer runs the retries of failed greetings; shut down, it ends them
+   * @param listed the cluster's members as the client sees them now
+   */
+  Handshake(IExecutorService executor, Executor replies, ScheduledExecutorService timer, Supplier<Collection<Member>> listed,
+      Secret secret, String clusterName, Consumer<Welcome> welcome) {
     this.executor = executor;
     this.replies = replies;
+    this.timer = timer;
+    this.listed = listed;
     this.secret = secret;
     this.clusterName = clusterName;
     this.welcome = welcome;
   }
 
   /**
-   * Greets every member and waits up to {@code wait} for their answers. A refusal (a wrong secret) fails
-   * the pool; a member that does not answer in time (hung, say) is left behind — its greeting may still
-   * come, and it is welcomed then.
+   * Greets every member of the cluster and waits up to {@code wait} for their answers. The member list
+   * is read again while waiting, because it can change under a pool being built (a member that was
+   * stopped a moment ago is dropped by the others, one that comes back is split off and rejoins), and a
+   * greeting sent to a member the client no longer lists fails at once: such a member is greeted again
+   * if it is listed again, forgotten if not. A refusal (a wrong secret) fails the pool; a member that does
+   * not answer in time (hung, say) is left behind — its greeting may still come, and it is welcomed then.
    *
    * @return why each member left behind was
    * @throws IllegalStateException naming the refusals, if any member refused
    */
-  List<String> greetAll(Collection<Member> members, Duration wait) {
-    Map<Member, CompletableFuture<String>> greetings = new LinkedHashMap<>();
-    for (Member m : members) {
-      greetings.put(m, greet(m));
-    }
+  List<String> greetAll(Duration wait) {
+    Map<UUID, Greeting> greetings = new LinkedHashMap<>();
     long deadline = System.nanoTime() + wait.toNanos();
     List<String> refusals = new ArrayList<>();
-    List<String> silent = new ArrayList<>();
-    for (Map.Entry<Member, CompletableFuture<String>> g : greetings.entrySet()) {
-      try {
-        String refusal = g.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        if (refusal != null) {
-          (refusal.contains(REFUSED) ? refusals : silent).add(refusal);
+    while (true) {
+      Collection<Member> members = listed.get();
+      long now = System.nanoTime();
+      // A failed send is worth waiting on only while nobody has been welcomed: with one member in, the
+      // pool can start, and the listener greets the rest as they settle.
+      boolean anyWelcomed = greetings.values().stream().anyMatch(Greeting::welcomed);
+      boolean waiting = false;
+      for (Member m : members) {
+        Greeting g = greetings.get(m.getUuid());
+        if (g == null || g.failed() && now - g.sentNanos >= RETRY_NANOS) {
+          g = new Greeting(m, greet(m), now);
+          greetings.put(m.getUuid(), g);
         }
-      } catch (java.util.concurrent.TimeoutException e) {
-        silent.add("member " + g.getKey().getAddress() + " did not answer the handshake within " + wait.toSeconds() + " s");
-      } catch (java.util.concurrent.ExecutionException e) {
-        silent.add("member " + g.getKey().getAddress() + " could not be greeted: " + e.getCause());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while greeting the members of cluster '" + clusterName + "'", e);
+        String refusal = g.outcome();
+        if (refusal != null && refusal.contains(REFUSED)) {
+          refusals.add(refusal);
+        }
+        waiting |= !g.result.isDone() || g.failed() && !anyWelcomed;
       }
+      // A member no longer listed left (or was never this cluster's): nothing to wait for.
+      greetings.keySet().retainAll(members.stream().map(Member::getUuid).toList());
+      if (!refusals.isEmpty()) {
+        throw new IllegalStateException("cluster '" + clusterName + "' refused this pool: " + String.join("; ", refusals));
+      }
+      if (!waiting || now >= deadline) {
+        break;
+      }
+      sleep(Math.min(POLL_NANOS, deadline - now));
     }
-    if (!refusals.isEmpty()) {
-      throw new IllegalStateException("cluster '" + clusterName + "' refused this pool: " + String.join("; ", refusals));
+    List<String> silent = new ArrayList<>();
+    for (Greeting g : greetings.values()) {
+      if (!g.result.isDone()) {
+        silent.add("member " + g.member.getAddress() + " did not answer the handshake within " + wait.toSeconds() + " s");
+      } else if (g.outcome() != null) {
+        silent.add(g.outcome());
+      }
     }
     return silent;
   }
 
-  /** Greets a member; completes with null when it was welcomed, else with why not. */
-  CompletableFuture<String> greet(Member member) {
+  /** One greeting on its way; one that failed (not a refusal) is sent again while the member is listed. */
+  private record Greeting(Member member, CompletableFuture<String> result, long sentNanos) {
+    String outcome() {
+      return result.getNow(null);
+    }
+
+    boolean failed() {
+      String o = outcome();
+      return o != null && !o.contains(REFUSED);
+    }
+
+    boolean welcomed() {
+      return result.isDone() && outcome() == null;
+    }
+  }
+
+  private void sleep(long nanos) {
+    try {
+      TimeUnit.NANOSECONDS.sleep(nanos);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while greeting the members of cluster '" + clusterName + "'", e);
+    }
+  }
+
+  /**
+   * Greets a member that joined the cluster or came back to it. A send that fails at once (the client's
+   * member list not caught up with the event that announced the member, a connection not made yet) is
+   * tried again, backing off from a quarter second to two, while the member is listed — for about a
+   * minute; a member that does not answer at all is hung, and the cluster drops it.
+   */
+  void greetJoined(Member member) {
+    greetJoined(member, 0);
+  }
+
+  private void greetJoined(Member member, int attempt) {
+    greet(member).thenAccept(outcome -> {
+      if (outcome == null) {
+        return;
+      }
+      boolean again = !outcome.contains(REFUSED) && attempt < MAX_ATTEMPTS && listed.get().contains(member);
+      if (!again) {
+        LOG.log(System.Logger.Level.WARNING, outcome);
+        return;
+      }
+      LOG.log(System.Logger.Level.DEBUG, outcome + "; greeting it again");
+      try {
+        timer.schedule(() -> greetJoined(member, attempt + 1), Math.min(2000, 250L << Math.min(attempt, 3)),
+            TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException closing) {
+        // the pool is shutting down
+      }
+    });
+  }
+
+  /** Greets a member once; completes with null when it was welcomed, else with why not. */
+  private CompletableFuture<String> greet(Member member) {
     byte[] nonce = new byte[16];
     RANDOM.nextBytes(nonce);
     CompletableFuture<String> done = new CompletableFuture<>();
@@ -90,9 +179,6 @@ final class Handshake {
           (bytes, error) -> {
             String refusal = error != null ? "member " + member.getAddress() + " did not answer: " + error
                 : answer(member, nonce, bytes);
-            if (refusal != null) {
-              LOG.log(System.Logger.Level.WARNING, refusal);
-            }
             done.complete(refusal);
           }, replies);
     } catch (RuntimeException e) {

@@ -12,7 +12,8 @@ import java.util.Locale;
  *       starts at 4 (slow start) and shrinks (square root, down to {@value #MIN_GROWTH}) after every raise
  *       that did not pay or paid less than in proportion (a knee is near), so probes near a known knee are
  *       small; it grows again (to the power 1.5, up to 4) after a raise that kept the latency within 1.2x
- *       the minimum (by Little's law, throughput in proportion). A raise that did not pay is taken back.
+ *       the minimum (by Little's law, throughput in proportion). A raise that did not pay is taken back;
+ *       when it was a longer step than the next ones will be, the next probe comes two spans later.
  *   <li><b>Back off</b> when latency inflates past {@value #TOLERANCE}x the minimum without a gain in
  *       throughput: multiplicatively, to {@code limit x TOLERANCE x min / latency} (halving at most),
  *       the Gradient limiters' rule, and later raises are smaller, as after a raise that did not pay. A
@@ -38,6 +39,7 @@ final class ConcurrencyLimit {
   static final double TOLERANCE = 1.5;
   static final double MIN_GROWTH = 1.25;
   static final int PROBE_EVERY = 8;
+  static final int PROBE_SOON = 2;
   static final int WINDOW = 24;
 
   /** What one judged span showed at a limit. */
@@ -62,6 +64,10 @@ final class ConcurrencyLimit {
   /** Spans held before a probe: doubles (up to 4x) while probes fail, back to the start when one pays. */
   private int probeEvery = PROBE_EVERY;
   private boolean probing;
+  /** The next probe comes {@value #PROBE_SOON} spans from now, not {@code probeEvery}. */
+  private boolean probeSoon;
+  /** The raise being judged is such a probe: part of a search below a long step, not a check of the knee. */
+  private boolean searching;
   /** Spans to let pass after the limit was lowered: calls started above it still drain, slowly. */
   private int settling;
 
@@ -96,6 +102,7 @@ final class ConcurrencyLimit {
     trial = Trial.NONE;
     settling = 0;
     probeEvery = PROBE_EVERY;
+    probeSoon = false;
     held = PROBE_EVERY - 1;
   }
 
@@ -147,14 +154,19 @@ final class ConcurrencyLimit {
     if (judged == Trial.RAISE) {
       if (x < PAYS * trialFromThroughput) {
         growth = Math.max(MIN_GROWTH, Math.sqrt(growth));
-        if (probing) {
+        if (probing && !searching) {
           probeEvery = Math.min(4 * PROBE_EVERY, 2 * probeEvery); // the knee has not moved: probe less often
         }
+        // A step longer than the next ones says only that throughput stops rising somewhere between the
+        // two limits (x4 from 128 to 494 can miss a doubling at 256): probe again after two spans, with
+        // the smaller step, rather than hold a full probing period below what may be the best level.
+        boolean longStep = s.limit > 1.2 * growth * trialFrom;
+        probeSoon = longStep;
         held = 0;
         settling = 1;
         return new Step(trialFrom, String.format(Locale.ROOT, "%s -> back to %d at once: %d gave %.0f tasks/s against %.0f,"
-            + " less than %.0f%% more; next probes grow by %.2fx", seen, trialFrom, s.limit, x, trialFromThroughput,
-            100 * (PAYS - 1), growth));
+            + " less than %.0f%% more; next probes grow by %.2fx%s", seen, trialFrom, s.limit, x, trialFromThroughput,
+            100 * (PAYS - 1), growth, longStep ? ", the next one " + PROBE_SOON + " spans from now" : ""));
       }
       probeEvery = PROBE_EVERY;
       // Judged by latency, not by the span's throughput: the calls added by the raise end a latency after
@@ -186,12 +198,14 @@ final class ConcurrencyLimit {
       begin(Trial.BACK_OFF, s);
       growth = Math.max(MIN_GROWTH, Math.sqrt(growth)); // a knee is near: probe above it in smaller steps
       held = 0;
+      probeSoon = false;
       settling = 1;
       return new Step(next, String.format(Locale.ROOT, "%s -> back off to %d at once: calls queue (latency past %.1fx the"
           + " minimum)", seen, next, TOLERANCE));
     }
     boolean climbing = judged == Trial.RAISE; // a raise that paid continues the climb
-    boolean probe = !climbing && ++held >= probeEvery;
+    int due = probeSoon ? PROBE_SOON : probeEvery;
+    boolean probe = !climbing && ++held >= due;
     // Never past a few times what the service holds without queueing (BBR's in-flight cap): 4x while
     // throughput has scaled in proportion, 2x once a knee has shown itself.
     double cap = unqueued() < 0 ? Double.MAX_VALUE : (growth >= 4 ? 4 : 2) * unqueued();
@@ -199,15 +213,18 @@ final class ConcurrencyLimit {
       int next = (int) Math.min(max, Math.max(s.limit + 1L, (long) Math.min(cap, Math.ceil(s.limit * growth))));
       begin(Trial.RAISE, s);
       probing = probe;
+      searching = probe && probeSoon;
+      probeSoon = false;
       held = 0;
       return new Step(next, String.format(Locale.ROOT, "%s -> %d at once (%s x%.2f%s)", seen, next,
-          climbing ? "throughput rose, so grow" : "probing after " + probeEvery + " spans held, grow", growth,
+          climbing ? "throughput rose, so grow" : "probing after " + due + " spans held, grow", growth,
           next == max ? ", capped by maxConcurrency" : next == (long) cap ? String.format(Locale.ROOT,
               ", capped at %.0fx the %.0f calls the service holds unqueued (throughput x minimum latency)",
               growth >= 4 ? 4.0 : 2.0, unqueued()) : ""));
     }
     if (probe) {
       held = 0;
+      probeSoon = false;
     }
     return new Step(s.limit, null);
   }

@@ -62,19 +62,50 @@ class ConcurrencyLimitTest {
     c.next(at(128, 80), true); // back to 32, growth now 2
     // The span after a decrease is let pass: calls sent at 128 end in it, slowly.
     assertThat(c.next(at(32, 80), true)).isEqualTo(new Step(32, null));
+    // x4 was a long step: the level between is searched two spans later, in halving steps (x2, then
+    // x1.41), until a step is no longer long against the next.
+    c.next(at(32, 20), true);
+    Step search = c.next(at(32, 20), true);
+    assertThat(search.limit()).isEqualTo(64);
+    assertThat(search.reason()).contains("probing after 2 spans");
+    assertThat(c.next(at(64, 80), true).limit()).isEqualTo(32);
+    c.next(at(32, 80), true); // draining
+    c.next(at(32, 20), true);
+    assertThat(c.next(at(32, 20), true).limit()).isEqualTo(46);
+    assertThat(c.next(at(46, 41), true).reason()).contains("back to 32").doesNotContain("spans from now");
+    // The search ended at the knee: from now on hold, probing one step up every 8 spans.
+    c.next(at(32, 41), true); // draining
     for (int i = 1; i < ConcurrencyLimit.PROBE_EVERY; i++) {
       assertThat(c.next(at(32, 20), true).reason()).as("span %d", i).isNull();
     }
     Step probe = c.next(at(32, 20), true);
-    assertThat(probe.limit()).isEqualTo(64);
+    assertThat(probe.limit()).isEqualTo(40);
     assertThat(probe.reason()).contains("probing after 8 spans");
     // The probe did not pay (the knee is still there): back, and probe half as often.
-    assertThat(c.next(at(64, 80), true).limit()).isEqualTo(32);
-    c.next(at(32, 80), true); // draining
+    assertThat(c.next(at(40, 31.25), true).limit()).isEqualTo(32);
+    c.next(at(32, 31.25), true); // draining
     for (int i = 1; i < 2 * ConcurrencyLimit.PROBE_EVERY; i++) {
       assertThat(c.next(at(32, 20), true).reason()).as("span %d", i).isNull();
     }
     assertThat(c.next(at(32, 20), true).reason()).contains("probing after 16 spans");
+  }
+
+  @Test
+  void aLongRaiseThatDidNotPayIsFollowedSoonByAShorterOneThatFindsTheLevelBetween() {
+    // A service that scales to 256 at once and no further (a loopback server sharing the cores): x4 from
+    // 128 overshoots to 512 and gains nothing, but 256 doubles the throughput of 128.
+    ConcurrencyLimit c = startedAt(32, 10_000);
+    c.next(at(32, 20), true); // -> 128
+    c.next(at(128, 20), true); // -> 512
+    Step back = c.next(at(512, 80), true);
+    assertThat(back.limit()).isEqualTo(128);
+    assertThat(back.reason()).contains("the next one 2 spans from now");
+    assertThat(c.next(at(128, 80), true).reason()).isNull(); // draining
+    assertThat(c.next(at(128, 20), true).reason()).isNull();
+    Step probe = c.next(at(128, 20), true);
+    assertThat(probe.limit()).as(probe.reason()).isEqualTo(256);
+    // It paid: kept (and climbing on, in smaller steps, until a step does not pay).
+    assertThat(c.next(at(256, 20), true).limit()).isGreaterThan(256);
   }
 
   @Test

@@ -103,10 +103,13 @@ class PlannerTest {
     assertThat(back.choice().concurrency()).isEqualTo(32);
     assertThat(back.reason()).contains("back to 32").contains("1650 tasks/s against 1600");
     assertThat(p.next(back.choice(), span(1_600, 20 * MS, 0.001, 0.1)).reason()).isNull();
-    assertThat(p.next(back.choice(), span(1_600, 20 * MS, 0.003, 0.1)).reason()).isNull();
     assertThat(p.next(back.choice(), span(1_600, 20 * MS, 0.08, 0.1)).reason()).isNull(); // noise, not new work
+    // x4 was a long step: the level between is probed two spans later.
+    Planner.Decision search = p.next(back.choice(), span(1_600, 20 * MS, 0.003, 0.1));
+    assertThat(search.choice().concurrency()).isEqualTo(64);
+    assertThat(search.reason()).contains("probing after 2 spans");
     // The work changed (30% on the CPU now): the latencies learned are forgotten, it probes up at once.
-    assertThat(p.next(back.choice(), span(1_600, 20 * MS, 0.3, 0.5)).choice().concurrency()).isEqualTo(128);
+    assertThat(p.next(search.choice(), span(3_200, 20 * MS, 0.3, 0.5)).choice().concurrency()).isEqualTo(256);
   }
 
   @Test

@@ -13,7 +13,10 @@ import java.util.Locale;
  *       that did not pay or paid less than in proportion (a knee is near), so probes near a known knee are
  *       small; it grows again (to the power 1.5, up to 4) after a raise that kept the latency within 1.2x
  *       the minimum (by Little's law, throughput in proportion). A raise that did not pay is taken back;
- *       when it was a longer step than the next ones will be, the next probe comes two spans later.
+ *       when it was a longer step than the next ones will be, the next probe comes two spans later. Below
+ *       a level seen not to pay (a raise taken back, a back-off's start), raises go halfway there
+ *       (geometrically), so the level between is found by bisection, until a probe after holding asks
+ *       again whether the knee moved up.
  *   <li><b>Back off</b> when latency inflates past {@value #TOLERANCE}x the minimum without a gain in
  *       throughput: multiplicatively, to {@code limit x TOLERANCE x min / latency} (halving at most),
  *       the Gradient limiters' rule, and later raises are smaller, as after a raise that did not pay. A
@@ -66,6 +69,8 @@ final class ConcurrencyLimit {
   private boolean probing;
   /** The next probe comes {@value #PROBE_SOON} spans from now, not {@code probeEvery}. */
   private boolean probeSoon;
+  /** The lowest limit seen not to pay since the last probe after holding (0: none): raises stop halfway to it. */
+  private int ceiling;
   /** The raise being judged is such a probe: part of a search below a long step, not a check of the knee. */
   private boolean searching;
   /** Spans to let pass after the limit was lowered: calls started above it still drain, slowly. */
@@ -103,6 +108,7 @@ final class ConcurrencyLimit {
     settling = 0;
     probeEvery = PROBE_EVERY;
     probeSoon = false;
+    ceiling = 0;
     held = PROBE_EVERY - 1;
   }
 
@@ -162,6 +168,7 @@ final class ConcurrencyLimit {
         // the smaller step, rather than hold a full probing period below what may be the best level.
         boolean longStep = s.limit > 1.2 * growth * trialFrom;
         probeSoon = longStep;
+        ceiling = s.limit;
         held = 0;
         settling = 1;
         return new Step(trialFrom, String.format(Locale.ROOT, "%s -> back to %d at once: %d gave %.0f tasks/s against %.0f,"
@@ -186,6 +193,7 @@ final class ConcurrencyLimit {
       // Go back and learn the minimum again from the latency there.
       // Re-learned from this span: with fewer calls in flight than before, its latency is the floor now.
       relearn(s.latencyNanos, x);
+      ceiling = 0;
       held = 0;
       settling = 1;
       return new Step(trialFrom, String.format(Locale.ROOT, "%s -> back to %d at once: backing off to %d lost throughput"
@@ -199,6 +207,7 @@ final class ConcurrencyLimit {
       growth = Math.max(MIN_GROWTH, Math.sqrt(growth)); // a knee is near: probe above it in smaller steps
       held = 0;
       probeSoon = false;
+      ceiling = s.limit;
       settling = 1;
       return new Step(next, String.format(Locale.ROOT, "%s -> back off to %d at once: calls queue (latency past %.1fx the"
           + " minimum)", seen, next, TOLERANCE));
@@ -209,8 +218,19 @@ final class ConcurrencyLimit {
     // Never past a few times what the service holds without queueing (BBR's in-flight cap): 4x while
     // throughput has scaled in proportion, 2x once a knee has shown itself.
     double cap = unqueued() < 0 ? Double.MAX_VALUE : (growth >= 4 ? 4 : 2) * unqueued();
+    if (probe && !probeSoon || ceiling <= s.limit) {
+      ceiling = 0; // a probe after holding asks whether the knee moved up: what did not pay before may now
+    }
     if (mayGrow && (climbing || probe) && s.limit < max && s.limit < cap) {
-      int next = (int) Math.min(max, Math.max(s.limit + 1L, (long) Math.min(cap, Math.ceil(s.limit * growth))));
+      long grown = (long) Math.min(cap, Math.ceil(s.limit * growth));
+      // Below a level known not to pay, go halfway there (geometrically), not a whole step: the search
+      // narrows in halving steps, and stops once halfway is less than the smallest step.
+      long halfway = ceiling == 0 ? Long.MAX_VALUE : (long) Math.ceil(Math.sqrt((double) s.limit * ceiling));
+      if (halfway < s.limit * MIN_GROWTH) {
+        ceiling = 0;
+        halfway = Long.MAX_VALUE;
+      }
+      int next = (int) Math.min(max, Math.max(s.limit + 1L, Math.min(grown, halfway)));
       begin(Trial.RAISE, s);
       probing = probe;
       searching = probe && probeSoon;
@@ -218,7 +238,8 @@ final class ConcurrencyLimit {
       held = 0;
       return new Step(next, String.format(Locale.ROOT, "%s -> %d at once (%s x%.2f%s)", seen, next,
           climbing ? "throughput rose, so grow" : "probing after " + due + " spans held, grow", growth,
-          next == max ? ", capped by maxConcurrency" : next == (long) cap ? String.format(Locale.ROOT,
+          next == max ? ", capped by maxConcurrency" : next == halfway ? ", halfway to " + ceiling + ", which did not pay"
+              : next == (long) cap ? String.format(Locale.ROOT,
               ", capped at %.0fx the %.0f calls the service holds unqueued (throughput x minimum latency)",
               growth >= 4 ? 4.0 : 2.0, unqueued()) : ""));
     }

@@ -104,8 +104,14 @@ class ConcurrencyLimitTest {
     assertThat(c.next(at(128, 20), true).reason()).isNull();
     Step probe = c.next(at(128, 20), true);
     assertThat(probe.limit()).as(probe.reason()).isEqualTo(256);
-    // It paid: kept (and climbing on, in smaller steps, until a step does not pay).
-    assertThat(c.next(at(256, 20), true).limit()).isGreaterThan(256);
+    // It paid: kept, and the climb goes on halfway (geometrically) to the 512 that did not pay, not x2.83.
+    Step on = c.next(at(256, 20), true);
+    assertThat(on.limit()).as(on.reason()).isEqualTo(363);
+    assertThat(on.reason()).contains("halfway to 512, which did not pay");
+    // 363 gained nothing: back to 256, and with x1.68 next, a x1.42 step was not long: hold there.
+    Step settled = c.next(at(363, 28.4), true);
+    assertThat(settled.limit()).isEqualTo(256);
+    assertThat(settled.reason()).doesNotContain("spans from now");
   }
 
   @Test

@@ -122,6 +122,20 @@ final class ConcurrencyLimit {
     return trial == Trial.RAISE ? trialFromThroughput : Double.NaN;
   }
 
+  /**
+   * Whether the raise being judged plainly did not pay: at {@code limitNow} calls in flight the latency
+   * is past {@value #TOLERANCE}x the minimum and, by Little's law (throughput = calls in flight /
+   * latency), it delivers less than {@value #PAYS}x what the limit before did — known a latency after the
+   * raise, where the measured throughput needs a few to settle.
+   */
+  boolean plainlyDidNotPay(int limitNow, long latencyNanos) {
+    long min = minLatency();
+    if (trial != Trial.RAISE || min <= 0 || latencyNanos <= TOLERANCE * min || trialFromLatency <= 0) {
+      return false;
+    }
+    return limitNow / (double) latencyNanos < PAYS * trialFrom / (double) trialFromLatency;
+  }
+
   /** The lowest latency of the last spans, -1 before any. */
   long minLatency() {
     long min = Long.MAX_VALUE;
@@ -155,10 +169,11 @@ final class ConcurrencyLimit {
       settling--;
       return new Step(s.limit, null);
     }
+    boolean plainlyNot = plainlyDidNotPay(s.limit, s.latencyNanos);
     Trial judged = trial;
     trial = Trial.NONE;
     if (judged == Trial.RAISE) {
-      if (x < PAYS * trialFromThroughput) {
+      if (x < PAYS * trialFromThroughput || plainlyNot) {
         growth = Math.max(MIN_GROWTH, Math.sqrt(growth));
         if (probing && !searching) {
           probeEvery = Math.min(4 * PROBE_EVERY, 2 * probeEvery); // the knee has not moved: probe less often
@@ -171,9 +186,13 @@ final class ConcurrencyLimit {
         ceiling = s.limit;
         held = 0;
         settling = 1;
-        return new Step(trialFrom, String.format(Locale.ROOT, "%s -> back to %d at once: %d gave %.0f tasks/s against %.0f,"
-            + " less than %.0f%% more; next probes grow by %.2fx%s", seen, trialFrom, s.limit, x, trialFromThroughput,
-            100 * (PAYS - 1), growth, longStep ? ", the next one " + PROBE_SOON + " spans from now" : ""));
+        String gave = x < PAYS * trialFromThroughput ? String.format(Locale.ROOT, "%d gave %.0f tasks/s against %.0f",
+            s.limit, x, trialFromThroughput) : String.format(Locale.ROOT, "%d at once at %s each deliver %.0f tasks/s"
+            + " by Little's law against %.0f", s.limit, Planner.human(s.latencyNanos), s.limit * 1e9 / s.latencyNanos,
+            trialFrom * 1e9 / trialFromLatency);
+        return new Step(trialFrom, String.format(Locale.ROOT, "%s -> back to %d at once: %s, less than %.0f%% more;"
+            + " next probes grow by %.2fx%s", seen, trialFrom, gave, 100 * (PAYS - 1), growth,
+            longStep ? ", the next one " + PROBE_SOON + " spans from now" : ""));
       }
       probeEvery = PROBE_EVERY;
       // Judged by latency, not by the span's throughput: the calls added by the raise end a latency after

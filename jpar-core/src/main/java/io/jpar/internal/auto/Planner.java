@@ -115,7 +115,8 @@ public final class Planner {
 
   /**
    * Whether a span is long enough to judge: at least 50 ms, with at least 8 tasks timed, over a task
-   * length (three when a raise of concurrency is being judged); at once if the pool's threads are seen
+   * length (three when a raise of concurrency is being judged, one when it plainly paid or plainly did
+   * not); at once if the pool's threads are seen
    * to wait (on platform threads, where that decides a move); a second in any case (then the CPU use of
    * the process tells on its own).
    */
@@ -138,6 +139,12 @@ public final class Planner {
         && f.tasksPerSecond() >= 1.5 * limit.throughputBeforeRaise()) {
       // A raise that plainly paid is seen a little over a task length after it: the calls it added end
       // then unless they queue — and calls that queue have not ended yet, so throughput has not risen.
+      return true;
+    }
+    if (limit.judgingRaise() && enough && f.elapsedNanos >= f.meanWallNanos * 21 / 20
+        && limit.plainlyDidNotPay(current.concurrency(), f.meanWallNanos)) {
+      // Nor does one that plainly did not pay need three lengths: latency grew as much as the calls in
+      // flight did (Little's law: no more throughput), and every span spent there overloads the service.
       return true;
     }
     long lengths = limit.judgingRaise() ? 3 : 1;

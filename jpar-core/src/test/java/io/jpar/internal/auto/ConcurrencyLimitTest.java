@@ -228,4 +228,17 @@ class ConcurrencyLimitTest {
     List<Integer> limits = runAgainstKnee(c, 32, new int[] {1_000_000}, 20);
     assertThat(limits.subList(3, 20)).allSatisfy(n -> assertThat(n).isEqualTo(2_000));
   }
+
+  @Test
+  void aRaiseWhoseLatencyGrewAsMuchAsItsCallsInFlightPlainlyDidNotPayEvenBeforeThroughputSettles() {
+    ConcurrencyLimit c = startedAt(32, 10_000);
+    c.next(at(32, 20), true); // -> 128
+    assertThat(c.plainlyDidNotPay(128, 25 * MS)).isFalse(); // inflation under 1.5x: not judged this way
+    assertThat(c.plainlyDidNotPay(128, 40 * MS)).isFalse(); // 3,200/s by Little's law against 1,600: it pays
+    assertThat(c.plainlyDidNotPay(128, 78 * MS)).isTrue(); // 1,641/s: no gain
+    // Judged so although the span's own (lagging) throughput read a gain: Little's law at 4x the latency.
+    Step back = c.next(new Span(128, 78 * MS, 1_900), true);
+    assertThat(back.limit()).isEqualTo(32);
+    assertThat(back.reason()).contains("by Little's law");
+  }
 }

@@ -183,4 +183,21 @@ class PlannerTest {
     assertThat(p.ready(p.first(), new Figures(110 * MS, 10, 10, 30 * MS, 0.01, 0.1, 3 * MS, Double.NaN))).isTrue();
     assertThat(p.ready(p.first(), new Figures(1_000 * MS, 0, 0, -1, Double.NaN, 0.0, -1, Double.NaN))).isTrue();
   }
+
+  @Test
+  void aRaiseThatPlainlyDidNotPayIsJudgedAfterOneTaskLengthNotThree() {
+    Planner p = new Planner(2, 10_000, 8, false);
+    Choice c = p.next(p.first(), span(100, 20 * MS, 0.001, 0.01)).choice();
+    c = p.next(c, span(1_600, 20 * MS, 0.001, 0.1)).choice();
+    assertThat(c.concurrency()).isEqualTo(128);
+    // 32 calls 1.5x as long at 128 at once would still pay (4,000/s by Little's law against 1,600): wait
+    // the three task lengths a raise needs to be judged.
+    assertThat(p.ready(c, new Figures(90 * MS, 20, 20, 32 * MS, 0.001, 0.1, 32_000, Double.NaN))).isFalse();
+    // Each call four times as long: 128 / 80 ms = 1,600/s, no more than 32 gave. Judged after a length.
+    Figures overloaded = new Figures(90 * MS, 20, 20, 80 * MS, 0.001, 0.1, 80_000, Double.NaN);
+    assertThat(p.ready(c, overloaded)).isTrue();
+    Planner.Decision back = p.next(c, overloaded);
+    assertThat(back.choice().concurrency()).isEqualTo(32);
+    assertThat(back.reason()).contains("back to 32").contains("less than 10% more");
+  }
 }

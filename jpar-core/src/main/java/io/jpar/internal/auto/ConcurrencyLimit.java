@@ -32,7 +32,8 @@ import java.util.Locale;
  * </ul>
  *
  * <p>After the limit is lowered, one span is let pass unjudged: the calls sent above the new limit end
- * in it, at the latency of the higher load. Never above {@code max}, never below {@code floor}. Not thread-safe: the planner calls it under the
+ * in it, at the latency of the higher load; and up to {@value #MAX_DRAINING} more while latency, still
+ * inflated, keeps falling by a tenth a span (a deeper queue, as a server's, draining). Never above {@code max}, never below {@code floor}. Not thread-safe: the planner calls it under the
  * auto pool's lock.
  */
 final class ConcurrencyLimit {
@@ -43,6 +44,7 @@ final class ConcurrencyLimit {
   static final double MIN_GROWTH = 1.25;
   static final int PROBE_EVERY = 8;
   static final int PROBE_SOON = 2;
+  static final int MAX_DRAINING = 3;
   static final int WINDOW = 24;
 
   /** What one judged span showed at a limit. */
@@ -75,6 +77,9 @@ final class ConcurrencyLimit {
   private boolean searching;
   /** Spans to let pass after the limit was lowered: calls started above it still drain, slowly. */
   private int settling;
+  /** Spans after those that may still pass unjudged while latency keeps falling (a deeper queue draining). */
+  private int draining;
+  private long lastLatency;
 
   ConcurrencyLimit(int floor, int max) {
     this.floor = Math.max(1, Math.min(floor, max));
@@ -106,6 +111,7 @@ final class ConcurrencyLimit {
     growth = 4;
     trial = Trial.NONE;
     settling = 0;
+    draining = 0;
     probeEvery = PROBE_EVERY;
     probeSoon = false;
     ceiling = 0;
@@ -163,11 +169,23 @@ final class ConcurrencyLimit {
       // Judging it would read zero throughput as a loss; hold, and judge the next span instead.
       return new Step(s.limit, null);
     }
+    long previous = lastLatency;
+    lastLatency = s.latencyNanos;
     if (settling > 0) {
       // The calls sent before the limit was lowered end in this span, at the latency of the higher
       // load: judging it would back off again for a queue already gone.
       settling--;
+      draining = MAX_DRAINING;
       return new Step(s.limit, null);
+    }
+    if (draining > 0) {
+      draining--;
+      if (inflation > TOLERANCE && s.latencyNanos < 0.9 * previous) {
+        // A deep queue (a loopback server still answering the burst of a raise taken back) drains over
+        // more than a span: while latency falls span after span, it is the old queue, not a new one.
+        return new Step(s.limit, null);
+      }
+      draining = 0;
     }
     boolean plainlyNot = plainlyDidNotPay(s.limit, s.latencyNanos);
     Trial judged = trial;

@@ -135,7 +135,10 @@ class ConcurrencyLimitTest {
     assertThat(s.limit()).isEqualTo(128); // 256 x 1.5 / 4 would be 96: halving at most
     assertThat(s.reason()).contains("back off to 128").contains("4.0x the minimum");
     assertThat(c.next(new Span(128, 80 * MS, 1_600), true).reason()).isNull(); // draining: let pass
-    // Throughput held (no loss from backing off), latency still 2.5x: back off by 1.5 / 2.5.
+    // Latency fell from 80 to 50 ms: the queue may still be draining; let pass while it keeps falling.
+    assertThat(c.next(new Span(128, 50 * MS, 3_300), true).reason()).isNull();
+    // Throughput held (no loss from backing off), latency still 2.5x and no longer falling: back off by
+    // 1.5 / 2.5.
     assertThat(c.next(new Span(128, 50 * MS, 3_300), true).limit()).isEqualTo(76);
   }
 
@@ -240,5 +243,20 @@ class ConcurrencyLimitTest {
     Step back = c.next(new Span(128, 78 * MS, 1_900), true);
     assertThat(back.limit()).isEqualTo(32);
     assertThat(back.reason()).contains("by Little's law");
+  }
+
+  @Test
+  void afterARaiseIsTakenBackSpansLetPassWhileTheLatencyStillFallsButNoMoreThanThree() {
+    ConcurrencyLimit c = startedAt(32, 10_000);
+    c.next(at(32, 20), true); // -> 128
+    c.next(at(128, 20), true); // -> 512
+    assertThat(c.next(at(512, 80), true).limit()).isEqualTo(128); // did not pay: back
+    assertThat(c.next(new Span(128, 70 * MS, 2_000), true).reason()).isNull(); // settling
+    // A server's queue drains over several spans: 60, 45, 36 ms, each a tenth lower than the one before.
+    assertThat(c.next(new Span(128, 60 * MS, 2_000), true).reason()).isNull();
+    assertThat(c.next(new Span(128, 45 * MS, 2_800), true).reason()).isNull();
+    assertThat(c.next(new Span(128, 36 * MS, 3_500), true).reason()).isNull();
+    // Three is the most: still 1.6x and falling, but now judged as a queue of its own.
+    assertThat(c.next(new Span(128, 32 * MS, 4_000), true).reason()).contains("back off");
   }
 }

@@ -259,4 +259,22 @@ class ConcurrencyLimitTest {
     // Three is the most: still 1.6x and falling, but now judged as a queue of its own.
     assertThat(c.next(new Span(128, 32 * MS, 4_000), true).reason()).contains("back off");
   }
+
+  @Test
+  void onAServiceThatSaturatesItSettlesAtTheLevelWhereThroughputStopsRisingNotFarBelowIt() {
+    // Flat latency up to 256 at once, then latency in proportion (a server whose cores are all busy):
+    // throughput peaks at 256 and stays there. The x4 climb overshoots to 512; the search must come back
+    // to about 256, not sit at 128 (half the throughput) nor stay at 512 (twice the queue).
+    ConcurrencyLimit c = startedAt(32, 10_000);
+    List<Integer> limits = new ArrayList<>();
+    int n = 32;
+    for (int i = 0; i < 40; i++) {
+      double latency = 20 * Math.max(1, n / 256.0);
+      n = c.next(at(n, latency), true).limit();
+      limits.add(n);
+    }
+    double meanThroughput = limits.subList(8, 40).stream().mapToDouble(l -> Math.min(l, 256) / 0.020).average().orElseThrow();
+    assertThat(meanThroughput).as("limits %s", limits).isGreaterThan(0.85 * 256 / 0.020);
+    assertThat(limits.subList(8, 40)).as("limits %s", limits).allSatisfy(l -> assertThat(l).isBetween(180, 520));
+  }
 }

@@ -4,6 +4,7 @@ import io.jpar.internal.BackendPool;
 import io.jpar.internal.process.ProcessBackend;
 import io.jpar.internal.process.ProcessSettings;
 import io.jpar.internal.process.wire.JavaSerializationCodec;
+import io.jpar.internal.process.wire.ValueFiles;
 import io.jpar.spi.Codec;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,6 +52,7 @@ public final class ProcessPoolBuilder extends PoolBuilder<ProcessPoolBuilder> {
   private Duration startTimeout;
   private Duration initializerTimeout;
   private Duration heartbeatTimeout;
+  private Integer valueFileThreshold;
 
   ProcessPoolBuilder() {}
 
@@ -316,6 +318,28 @@ public final class ProcessPoolBuilder extends PoolBuilder<ProcessPoolBuilder> {
     return this;
   }
 
+  /**
+   * From what size a {@code byte[]} or string input or result crosses between the caller and a worker
+   * through a file in shared memory ({@code /dev/shm}, else the temporary directory) instead of the
+   * pipe: the sender writes it to a file of its own, only the file's name crosses, and the receiver
+   * reads it into its own array and deletes the file. A value whose file cannot be written, or for
+   * which the directory lacks room, goes through the pipe. Files left by a worker or a caller that died
+   * are deleted (by the caller, by the workers, or by the next pool started). Default: 1 MiB.
+   *
+   * @param bytes the smallest value that goes through a file, 1 or more; 0 sends every value through the pipe
+   * @return this builder
+   * @throws IllegalArgumentException if {@code bytes} is negative
+   * @throws IllegalStateException if this option was already set
+   */
+  public ProcessPoolBuilder valueFileThreshold(int bytes) {
+    requireUnset("valueFileThreshold", this.valueFileThreshold);
+    if (bytes < 0) {
+      throw new IllegalArgumentException("valueFileThreshold must be 0 (never) or more, was " + bytes);
+    }
+    this.valueFileThreshold = bytes;
+    return this;
+  }
+
   private static Duration requirePositive(String option, Duration timeout) {
     Objects.requireNonNull(timeout, option);
     if (timeout.isNegative() || timeout.isZero()) {
@@ -347,7 +371,8 @@ public final class ProcessPoolBuilder extends PoolBuilder<ProcessPoolBuilder> {
             new ProcessSettings.Limits(
                 startTimeout == null ? ProcessSettings.Limits.DEFAULTS.start() : startTimeout,
                 initializerTimeout == null ? ProcessSettings.Limits.DEFAULTS.initializer() : initializerTimeout,
-                heartbeatTimeout == null ? ProcessSettings.Limits.DEFAULTS.heartbeat() : heartbeatTimeout));
+                heartbeatTimeout == null ? ProcessSettings.Limits.DEFAULTS.heartbeat() : heartbeatTimeout),
+            valueFileThreshold == null ? ValueFiles.DEFAULT_THRESHOLD : valueFileThreshold);
     return BackendPool.start(ps.common(), context -> ProcessBackend.start(ps, context));
   }
 }

@@ -11,7 +11,7 @@ public final class ValueFilesOrphanHelper {
   private ValueFilesOrphanHelper() {}
 
   public static void main(String[] args) throws Exception {
-    Pool pool = Pool.processes().workers(1).build();
+    Pool pool = Pool.processes().workers(1).valueFileThreshold(1 << 20).build();
     long worker = ValueFilesPoolTest.workerPids(pool).get(0);
     ValueFilesPoolTest.signal("STOP", worker);
     pool.submit(b -> b.length, new byte[3 << 20]);

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Big {@code byte[]} and strings cross between the caller and its workers through files in shared
- * memory ({@code ProcessPoolBuilder.valueFileThreshold}), transparently: values arrive equal both
+ * With {@code ProcessPoolBuilder.valueFileThreshold}, big {@code byte[]} and strings cross between the
+ * caller and its workers through files in shared memory, transparently: values arrive equal both
  * ways, and no file is left behind — after each map, after a worker dies holding files it had not
  * read or had written for the caller, after terminate, and after the caller is killed with {@code kill
  * -9}. Files are told apart by their owner's pid in their names, so other JVMs' files do not count.
@@ -61,7 +61,7 @@ class ValueFilesPoolTest {
 
   @Test
   void aBigInputForAFrozenWorkerWaitsInAFileThatIsDeletedWhenTheWorkerIsKilled() throws Exception {
-    try (Pool pool = Pool.processes().workers(1).heartbeatTimeout(Duration.ofSeconds(1)).build()) {
+    try (Pool pool = Pool.processes().workers(1).valueFileThreshold(1 << 20).heartbeatTimeout(Duration.ofSeconds(1)).build()) {
       long worker = workerPids(pool).get(0);
       signal("STOP", worker);
       try {
@@ -80,7 +80,7 @@ class ValueFilesPoolTest {
 
   @Test
   void terminateDeletesTheFilesOfInputsAWorkerHadNotRead() throws Exception {
-    Pool pool = Pool.processes().workers(1).build();
+    Pool pool = Pool.processes().workers(1).valueFileThreshold(1 << 20).build();
     long worker = workerPids(pool).get(0);
     List<Long> owners = List.of(ProcessHandle.current().pid(), worker);
     try {
@@ -96,7 +96,7 @@ class ValueFilesPoolTest {
 
   @Test
   void aWorkerThatDiesWithAResultsFileNotYetReadLeavesNoFile() throws Exception {
-    try (Pool pool = Pool.processes().workers(1).build()) {
+    try (Pool pool = Pool.processes().workers(1).valueFileThreshold(1 << 20).build()) {
       long worker = workerPids(pool).get(0);
       // The state of a worker killed between writing a big result's file and the caller reading it.
       Task<Integer, Integer> writeThenDie = i -> {

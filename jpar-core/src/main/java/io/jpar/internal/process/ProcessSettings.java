@@ -2,7 +2,6 @@ package io.jpar.internal.process;
 
 import io.jpar.Task;
 import io.jpar.internal.Settings;
-import io.jpar.internal.process.wire.ValueFiles;
 import io.jpar.spi.Codec;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,12 +43,12 @@ public record ProcessSettings(
     Limits limits,
     int valueFileThreshold) {
 
-  /** Settings with big values through files from {@link ValueFiles#DEFAULT_THRESHOLD}. */
+  /** Settings with every value through the pipe (no value files). */
   public ProcessSettings(Settings common, String workerHeap, List<String> jvmOptions, Map<String, String> environment,
       Path workingDirectory, Task<Integer, ?> initializer, int maxTasksPerWorker, int retries, int chunkSize,
       Class<? extends Codec> codec, String allowClasses, List<Path> extraClassPath, Limits limits) {
     this(common, workerHeap, jvmOptions, environment, workingDirectory, initializer, maxTasksPerWorker, retries, chunkSize,
-        codec, allowClasses, extraClassPath, limits, ValueFiles.DEFAULT_THRESHOLD);
+        codec, allowClasses, extraClassPath, limits, 0);
   }
 
   /**

@@ -24,7 +24,10 @@ import java.util.regex.Pattern;
  * /dev/shm}, else the temporary directory) when it sends the block ({@link #spill}), and only the
  * file's path and the value's length cross the pipe, in a {@code FILES} block of {@link Values}; the
  * receiver reads the file into a new array and deletes it. A value whose file cannot be written, or
- * for which the directory lacks room, goes through the pipe as before.
+ * for which the directory lacks room, goes through the pipe as before. Off unless a pool asks for it:
+ * on a 2-core VM each value then crosses memory twice, one pass after the other (the sender's write,
+ * then the receiver's read), where the pipe overlaps the two, and 100 MB inputs crossed at about half
+ * the pipe's rate (results about the same); see BENCHMARKS.md, issue 16.
  *
  * <p>Files are named like {@code SharedBytes}' ({@link SharedFiles}), after the JVM that wrote them,
  * so the same machinery removes what a death leaves: a worker whose parent died deletes its parent's
@@ -37,12 +40,6 @@ import java.util.regex.Pattern;
  * <p>Immutable; any thread.
  */
 public final class ValueFiles {
-  /**
-   * The default size from which a value goes through a file. Below it the pipe is as quick (a file
-   * costs an open, a write, a read and two unlinks, tens of microseconds; a megabyte in the pipe about
-   * a millisecond), and most values never meet it.
-   */
-  public static final int DEFAULT_THRESHOLD = 1 << 20;
   /**
    * Files are read and written this much per call: a heap array goes through a temporary native buffer
    * of the call's size, which the JDK keeps per thread, so it must stay small.

@@ -67,6 +67,13 @@ public final class ProcessBench {
     if (only.equals("all") || only.equals("big")) {
       bigValues(null, "");
     }
+    if (only.equals("big-files")) { // run by bench/process in a JVM of its own: big values through files
+      valueFileThreshold = 1 << 20;
+      bigValues(null, "files_");
+    }
+    if (only.equals("big-sizes")) {
+      valueSizes();
+    }
     if (only.equals("big-bounded")) { // run by bench/process with this JVM at -Xmx1g
       bigValues("512m", "bounded_");
     }
@@ -229,12 +236,43 @@ public final class ProcessBench {
     }
   }
 
+  static final Task<byte[], byte[]> ECHO = b -> b;
+
+  /**
+   * Where the pipe stops paying: 64 MB of {@code byte[]} of one size echoed by 2 workers (each value
+   * crosses in and back), through files from that size ({@code valueFileThreshold(size)}) and through
+   * the pipe only, in MB moved per second (both directions counted).
+   */
+  static void valueSizes() throws Exception {
+    for (int size : new int[] {64 << 10, 256 << 10, 1 << 20, 4 << 20, 16 << 20}) {
+      List<byte[]> values = new ArrayList<>();
+      for (int i = 0; i < (64 << 20) / size; i++) {
+        byte[] v = new byte[size];
+        Arrays.fill(v, (byte) i);
+        values.add(v);
+      }
+      for (int threshold : new int[] {size, 0}) {
+        try (Pool pool = Pool.processes().workers(2).valueFileThreshold(threshold).build()) {
+          report("echo_64MB_of_" + (size >> 10) + "KB_" + (threshold == 0 ? "pipe" : "files") + "_MBps", median(3, () -> {
+            long t0 = System.nanoTime();
+            check(pool.map(ECHO, values).get(values.size() - 1)[size - 1] == (byte) (values.size() - 1));
+            return 2 * 64.0 * (1 << 20) / 1e6 / ((System.nanoTime() - t0) / 1e9);
+          }), "MB/s");
+        }
+      }
+    }
+  }
+
   static Pool processPool(String workerHeap, String... workerOptions) {
     return processPool(2, workerHeap, workerOptions);
   }
 
+  /** The pools' {@code valueFileThreshold}: 0 (the default) sends big values through the pipe only. */
+  static int valueFileThreshold;
+
   static Pool processPool(int workers, String workerHeap, String... workerOptions) {
     ProcessPoolBuilder builder = Pool.processes().workers(workers);
+    builder.valueFileThreshold(valueFileThreshold);
     if (workerHeap != null) {
       builder.workerHeap(workerHeap);
     }

@@ -74,6 +74,10 @@ public final class ProcessBench {
     if (only.equals("big-sizes")) {
       valueSizes();
     }
+    if (only.equals("big-loop")) { // worker JVM options from JPAR_BENCH_WORKER_OPTIONS="-Xms1g -XX:+AlwaysPreTouch"
+      String options = System.getenv().getOrDefault("JPAR_BENCH_WORKER_OPTIONS", "").trim();
+      bigLoop(options.isEmpty() ? new String[0] : options.split(" +"));
+    }
     if (only.equals("big-bounded")) { // run by bench/process with this JVM at -Xmx1g
       bigValues("512m", "bounded_");
     }
@@ -260,6 +264,30 @@ public final class ProcessBench {
           }), "MB/s");
         }
       }
+    }
+  }
+
+  /**
+   * The big maps in a loop on one pool of 2 workers with {@code workerOptions} (a worker heap policy to
+   * try): 6 rounds of 4 x 100 MB in and 2 x 50 MB back, the median of rounds 2-6 (the first warms up).
+   */
+  static void bigLoop(String... workerOptions) throws Exception {
+    byte[] big = new byte[100 << 20];
+    Arrays.fill(big, (byte) 7);
+    List<byte[]> four = List.of(big, big, big, big);
+    double[] in = new double[6];
+    double[] out = new double[6];
+    try (Pool pool = processPool(null, workerOptions)) {
+      for (int i = 0; i < in.length; i++) {
+        long t0 = System.nanoTime();
+        check(pool.map(LENGTH, four).get(3) == big.length);
+        in[i] = 400.0 / ((System.nanoTime() - t0) / 1e9);
+        t0 = System.nanoTime();
+        check(pool.map(FIFTY_MB, List.of(1, 2)).get(1).length == 50 << 20);
+        out[i] = 100.0 / ((System.nanoTime() - t0) / 1e9);
+      }
+      report("loop_big_in_4x100MB_MBps", medianOf(in, 1), "MB/s");
+      report("loop_big_out_2x50MB_MBps", medianOf(out, 1), "MB/s");
     }
   }
 

@@ -91,7 +91,7 @@ final class WorkerHandle {
     this.name = name;
     this.process = process;
     this.ownerTag = SharedFiles.ownerTag(process.toHandle());
-    this.files = files.withPeer(ownerTag);
+    this.files = files.withPeer(ownerTag, this::heardNow);
     this.toWorker = new DataOutputStream(new BufferedOutputStream(process.getOutputStream(), 1 << 16));
     this.stderrDrainer = new Thread(() -> drain(forward), name + "-stderr");
     stderrDrainer.setDaemon(true);
@@ -230,11 +230,12 @@ final class WorkerHandle {
       }
       return n;
     }
+  }
 
-    private void heardNow() {
-      lastHeardNanos = System.nanoTime();
-      heard = true;
-    }
+  /** Bytes came from it: through its stdout, or a value file it wrote being read. */
+  private void heardNow() {
+    lastHeardNanos = System.nanoTime();
+    heard = true;
   }
 
   /**

@@ -46,7 +46,7 @@ public final class ValueFiles {
    */
   private static final int SLICE = 1 << 20;
   private static final Pattern RANDOM_PART = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-  private static final ValueFiles OFF = new ValueFiles(null, null, 0, null, null);
+  private static final ValueFiles OFF = new ValueFiles(null, null, 0, null, null, () -> {});
 
   private final Path dir;
   /** The directory's file store, for its free space; null when the directory is unusable. */
@@ -56,13 +56,19 @@ public final class ValueFiles {
   private final String ownPrefix;
   /** How the names of the files the peer sends begin: nothing else is read. */
   private final String peerPrefix;
+  /**
+   * Called after each slice read from a file: no bytes come through the pipe meanwhile, and a reader
+   * that notes the peer's liveness by its bytes must not take a long read for silence.
+   */
+  private final Runnable reading;
 
-  private ValueFiles(Path dir, FileStore store, int threshold, String ownPrefix, String peerPrefix) {
+  private ValueFiles(Path dir, FileStore store, int threshold, String ownPrefix, String peerPrefix, Runnable reading) {
     this.dir = dir;
     this.store = store;
     this.threshold = threshold;
     this.ownPrefix = ownPrefix;
     this.peerPrefix = peerPrefix;
+    this.reading = reading;
   }
 
   /** Big values go through the pipe, and a {@code FILES} block is refused. */
@@ -86,12 +92,16 @@ public final class ValueFiles {
       store = null; // every value goes through the pipe: there is no room to be had
     }
     String own = SharedFiles.prefixOf(SharedFiles.ownerTag(ProcessHandle.current()));
-    return new ValueFiles(dir.toAbsolutePath(), store, threshold, own, peerTag == null ? null : SharedFiles.prefixOf(peerTag));
+    return new ValueFiles(dir.toAbsolutePath(), store, threshold, own, peerTag == null ? null : SharedFiles.prefixOf(peerTag),
+        () -> {});
   }
 
-  /** The same directory and threshold, accepting files from the owner {@code peerTag}. */
-  public ValueFiles withPeer(String peerTag) {
-    return this == OFF ? OFF : new ValueFiles(dir, store, threshold, ownPrefix, SharedFiles.prefixOf(peerTag));
+  /**
+   * The same directory and threshold, accepting files from the owner {@code peerTag}, and calling
+   * {@code reading} as a file's slices are read (the peer is not silent meanwhile).
+   */
+  public ValueFiles withPeer(String peerTag, Runnable reading) {
+    return this == OFF ? OFF : new ValueFiles(dir, store, threshold, ownPrefix, SharedFiles.prefixOf(peerTag), reading);
   }
 
   /** The size from which values go through files; 0 when they never do. */
@@ -216,14 +226,15 @@ public final class ValueFiles {
     }
     Path file = checked(r, name);
     try {
-      return readWhole(r, file, n, what);
+      return readWhole(r, file, n, what, reading);
     } finally {
       Spilled.deleteAll(List.of(file));
     }
   }
 
   /** One copy, from the file into the new array, through the JDK's small native buffer per slice. */
-  private static byte[] readWhole(PayloadReader r, Path file, int n, String what) throws ProtocolException {
+  private static byte[] readWhole(PayloadReader r, Path file, int n, String what, Runnable reading)
+      throws ProtocolException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
       long size = ch.size();
       if (size != n) {
@@ -236,6 +247,7 @@ public final class ValueFiles {
           throw r.error("file path: " + file + " ended at " + at + " of its " + n + " bytes");
         }
         at += got;
+        reading.run();
       }
       return a;
     } catch (ProtocolException e) {

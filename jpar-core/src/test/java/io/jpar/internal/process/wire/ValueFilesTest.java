@@ -63,6 +63,16 @@ class ValueFilesTest {
   }
 
   @Test
+  void readingAFileCountsAsHearingFromThePeerSliceBySlice() throws Exception {
+    // The caller notes a worker's liveness by the bytes it reads; a long file read is not silence.
+    java.util.concurrent.atomic.AtomicInteger heard = new java.util.concurrent.atomic.AtomicInteger();
+    ValueFiles listening = ValueFiles.of(dir, THRESHOLD, null).withPeer(SELF, heard::incrementAndGet);
+    ValueFiles.Spilled spilled = listening.spill(encode((Object) new byte[(3 << 20) + 1]));
+    Message.ToParent.readFrom(stream(new Results(3, 0, true, 0, 0, spilled.block())), listening);
+    assertThat(heard.get()).as("slices of 1 MiB read").isGreaterThanOrEqualTo(4);
+  }
+
+  @Test
   void bigStringsGoThroughFilesToo() throws Exception {
     String big = "héllo wörld 😀 ".repeat(THRESHOLD / 8);
     ValueFiles.Spilled spilled = files().spill(encode(big, "small"));

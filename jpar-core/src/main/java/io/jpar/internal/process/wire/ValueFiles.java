@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * for which the directory lacks room, goes through the pipe as before. Off unless a pool asks for it:
  * on a 2-core VM each value then crosses memory twice, one pass after the other (the sender's write,
  * then the receiver's read), where the pipe overlaps the two, and 100 MB inputs crossed at about half
- * the pipe's rate (results about the same); see BENCHMARKS.md, issue 16.
+ * the pipe's rate (results at 0.7-0.9x); see BENCHMARKS.md, issue 16.
  *
  * <p>Files are named like {@code SharedBytes}' ({@link SharedFiles}), after the JVM that wrote them,
  * so the same machinery removes what a death leaves: a worker whose parent died deletes its parent's

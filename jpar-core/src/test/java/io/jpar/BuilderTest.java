@@ -33,6 +33,16 @@ class BuilderTest {
   }
 
   @Test
+  void theValueFileThresholdIsZeroOrMoreAndSetOnce() {
+    assertThatThrownBy(() -> Pool.processes().valueFileThreshold(-1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("valueFileThreshold must be 0 (never) or more, was -1");
+    assertThatThrownBy(() -> Pool.processes().valueFileThreshold(0).valueFileThreshold(1 << 20))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("valueFileThreshold was already set to 0");
+  }
+
+  @Test
   void theProcessPoolsTimeLimitsAreValidatedAndSetOnce() {
     assertThatThrownBy(() -> Pool.processes().heartbeatTimeout(Duration.ofMillis(50)))
         .isInstanceOf(IllegalArgumentException.class)

@@ -1,5 +1,7 @@
 package io.jpar;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -11,6 +13,14 @@ import java.util.stream.IntStream;
  */
 public final class OrphanHelper {
   private OrphanHelper() {}
+
+  /** Starts {@code main} in a JVM of its own on this class path, its stderr ours: a caller for a test to kill. */
+  static Process startCaller(Class<?> main) throws IOException {
+    String jvm = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return new ProcessBuilder(jvm, "-cp", System.getProperty("java.class.path"), main.getName())
+        .redirectError(ProcessBuilder.Redirect.INHERIT)
+        .start();
+  }
 
   public static void main(String[] args) throws Exception {
     Pool pool = Pool.processes().workers(2).build();

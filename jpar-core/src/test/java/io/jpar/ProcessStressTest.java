@@ -74,10 +74,7 @@ class ProcessStressTest {
 
   @Test
   void whenTheParentIsKilledItsWorkersExitWithinTwoSeconds() throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process parent = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), OrphanHelper.class.getName())
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
+    Process parent = OrphanHelper.startCaller(OrphanHelper.class);
     List<Long> pids = new ArrayList<>();
     try (BufferedReader r = new BufferedReader(new InputStreamReader(parent.getInputStream()))) {
       for (String line; (line = r.readLine()) != null; ) {

@@ -131,11 +131,7 @@ class SharedBytesTest {
 
   @Test
   void whenTheCallerIsKilledItsWorkerDeletesItsSharedFiles() throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process caller = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-            SharedBytesOrphanHelper.class.getName())
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
+    Process caller = OrphanHelper.startCaller(SharedBytesOrphanHelper.class);
     try (BufferedReader r = new BufferedReader(new InputStreamReader(caller.getInputStream()))) {
       assertThat(r.readLine()).isEqualTo("READY");
       String prefix = "jpar-shm-" + caller.pid() + "-";

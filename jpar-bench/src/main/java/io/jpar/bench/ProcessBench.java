@@ -67,6 +67,17 @@ public final class ProcessBench {
     if (only.equals("all") || only.equals("big")) {
       bigValues(null, "");
     }
+    if (only.equals("big-files")) { // run by bench/process in a JVM of its own: big values through files
+      valueFileThreshold = 1 << 20;
+      bigValues(null, "files_");
+    }
+    if (only.equals("big-sizes")) {
+      valueSizes();
+    }
+    if (only.equals("big-loop")) { // worker JVM options from JPAR_BENCH_WORKER_OPTIONS="-Xms1g -XX:+AlwaysPreTouch"
+      String options = System.getenv().getOrDefault("JPAR_BENCH_WORKER_OPTIONS", "").trim();
+      bigLoop(options.isEmpty() ? new String[0] : options.split(" +"));
+    }
     if (only.equals("big-bounded")) { // run by bench/process with this JVM at -Xmx1g
       bigValues("512m", "bounded_");
     }
@@ -229,12 +240,67 @@ public final class ProcessBench {
     }
   }
 
+  static final Task<byte[], byte[]> ECHO = b -> b;
+
+  /**
+   * Where the pipe stops paying: 64 MB of {@code byte[]} of one size echoed by 2 workers (each value
+   * crosses in and back), through files from that size ({@code valueFileThreshold(size)}) and through
+   * the pipe only, in MB moved per second (both directions counted).
+   */
+  static void valueSizes() throws Exception {
+    for (int size : new int[] {64 << 10, 256 << 10, 1 << 20, 4 << 20, 16 << 20}) {
+      List<byte[]> values = new ArrayList<>();
+      for (int i = 0; i < (64 << 20) / size; i++) {
+        byte[] v = new byte[size];
+        Arrays.fill(v, (byte) i);
+        values.add(v);
+      }
+      for (int threshold : new int[] {size, 0}) {
+        try (Pool pool = Pool.processes().workers(2).valueFileThreshold(threshold).build()) {
+          report("echo_64MB_of_" + (size >> 10) + "KB_" + (threshold == 0 ? "pipe" : "files") + "_MBps", median(3, () -> {
+            long t0 = System.nanoTime();
+            check(pool.map(ECHO, values).get(values.size() - 1)[size - 1] == (byte) (values.size() - 1));
+            return 2 * 64.0 * (1 << 20) / 1e6 / ((System.nanoTime() - t0) / 1e9);
+          }), "MB/s");
+        }
+      }
+    }
+  }
+
+  /**
+   * The big maps in a loop on one pool of 2 workers with {@code workerOptions} (a worker heap policy to
+   * try): 6 rounds of 4 x 100 MB in and 2 x 50 MB back, the median of rounds 2-6 (the first warms up).
+   */
+  static void bigLoop(String... workerOptions) throws Exception {
+    byte[] big = new byte[100 << 20];
+    Arrays.fill(big, (byte) 7);
+    List<byte[]> four = List.of(big, big, big, big);
+    double[] in = new double[6];
+    double[] out = new double[6];
+    try (Pool pool = processPool(null, workerOptions)) {
+      for (int i = 0; i < in.length; i++) {
+        long t0 = System.nanoTime();
+        check(pool.map(LENGTH, four).get(3) == big.length);
+        in[i] = 400.0 / ((System.nanoTime() - t0) / 1e9);
+        t0 = System.nanoTime();
+        check(pool.map(FIFTY_MB, List.of(1, 2)).get(1).length == 50 << 20);
+        out[i] = 100.0 / ((System.nanoTime() - t0) / 1e9);
+      }
+      report("loop_big_in_4x100MB_MBps", medianOf(in, 1), "MB/s");
+      report("loop_big_out_2x50MB_MBps", medianOf(out, 1), "MB/s");
+    }
+  }
+
   static Pool processPool(String workerHeap, String... workerOptions) {
     return processPool(2, workerHeap, workerOptions);
   }
 
+  /** The pools' {@code valueFileThreshold}: 0 (the default) sends big values through the pipe only. */
+  static int valueFileThreshold;
+
   static Pool processPool(int workers, String workerHeap, String... workerOptions) {
     ProcessPoolBuilder builder = Pool.processes().workers(workers);
+    builder.valueFileThreshold(valueFileThreshold);
     if (workerHeap != null) {
       builder.workerHeap(workerHeap);
     }

@@ -20,7 +20,9 @@ import io.jpar.internal.process.wire.Message;
 import io.jpar.internal.process.wire.RemoteFailure;
 import io.jpar.internal.process.wire.Results;
 import io.jpar.internal.process.wire.RunBatch;
+import io.jpar.internal.process.wire.SharedFiles;
 import io.jpar.internal.process.wire.Shutdown;
+import io.jpar.internal.process.wire.ValueFiles;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +50,8 @@ public final class ProcessBackend implements Backend<TaskEntry> {
   private volatile TaskEntry lastEntry;
   private final WorkerLifecycle lifecycle;
   final DispatchState state;
+  /** Big values through files: the pool's directory and threshold; each worker's handle accepts that worker's files. */
+  final ValueFiles valueFiles;
 
   private ProcessBackend(ProcessSettings ps, PoolContext context) {
     this.ps = ps;
@@ -58,6 +62,20 @@ public final class ProcessBackend implements Backend<TaskEntry> {
     this.state = new DispatchState(ps.maxTasksPerWorker(), wire, this::onCancel);
     this.lifecycle = new WorkerLifecycle(this);
     this.tasks = new TaskTable(wire, ps.chunkSize(), ps.maxTasksPerWorker());
+    this.valueFiles = valueFilesFor(ps);
+  }
+
+  /**
+   * The pool's value files, in {@code /dev/shm} when it is there (else the temporary directory). A
+   * pool's start first sweeps the files of owners no longer alive: a caller killed with its workers
+   * ({@code kill -9} of the process group) leaves files nobody else would delete.
+   */
+  private static ValueFiles valueFilesFor(ProcessSettings ps) {
+    if (ps.valueFileThreshold() == 0) {
+      return ValueFiles.off();
+    }
+    SharedFiles.sweepDeadOwners();
+    return ValueFiles.of(SharedFiles.directoryFor(0), ps.valueFileThreshold(), null);
   }
 
   /** Starts the workers and returns once all of them have answered their handshake. */
@@ -153,7 +171,7 @@ public final class ProcessBackend implements Backend<TaskEntry> {
     b.sentNanos = System.nanoTime();
     b.lastProgressNanos = b.sentNanos;
     try {
-      w.send(message);
+      w.sendBatch(message);
     } catch (IOException e) {
       // The worker is dead or dying; its reader reports the death and Recovery re-sends the batch.
       w.forget(b.task.id);
@@ -206,6 +224,7 @@ public final class ProcessBackend implements Backend<TaskEntry> {
   }
 
   private void onResults(WorkerHandle w, Results r) throws IOException {
+    w.batchRead(); // any results say the worker has read its batch, and the files that came with it
     Batch b = state.currentBatch(w);
     if (b == null || b.id != r.batchId()) {
       throw new Frame.ProtocolException("results for batch " + r.batchId() + " which " + w + " is not running");
@@ -283,6 +302,7 @@ public final class ProcessBackend implements Backend<TaskEntry> {
   /** A worker's stdout ended: it died, exited or was killed. Runs on its reader thread. */
   void onDeath(WorkerHandle w) {
     int exitCode = w.awaitExit(EXIT_GRACE_MILLIS);
+    w.deleteValueFiles();
     List<String> tail = w.stderrTail();
     emitEnd(w, exitCode, tail);
     Batch b = state.died(w, () -> recovery.startFailure(w, exitCode, tail));

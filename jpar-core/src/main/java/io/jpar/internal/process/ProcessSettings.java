@@ -24,6 +24,8 @@ import java.util.Map;
  * @param allowClasses serialization allow-list, {@code ""} for the default filter
  * @param extraClassPath entries added after the caller's class path on the workers'
  * @param limits how long a worker may take to start, to initialize, and stay silent
+ * @param valueFileThreshold {@code byte[]} and strings of this many bytes and more cross through files
+ *     in shared memory ({@link io.jpar.internal.process.wire.ValueFiles}); 0 for never
  */
 public record ProcessSettings(
     Settings common,
@@ -38,7 +40,16 @@ public record ProcessSettings(
     Class<? extends Codec> codec,
     String allowClasses,
     List<Path> extraClassPath,
-    Limits limits) {
+    Limits limits,
+    int valueFileThreshold) {
+
+  /** Settings with every value through the pipe (no value files). */
+  public ProcessSettings(Settings common, String workerHeap, List<String> jvmOptions, Map<String, String> environment,
+      Path workingDirectory, Task<Integer, ?> initializer, int maxTasksPerWorker, int retries, int chunkSize,
+      Class<? extends Codec> codec, String allowClasses, List<Path> extraClassPath, Limits limits) {
+    this(common, workerHeap, jvmOptions, environment, workingDirectory, initializer, maxTasksPerWorker, retries, chunkSize,
+        codec, allowClasses, extraClassPath, limits, 0);
+  }
 
   /**
    * The times past which a worker is given up on.

@@ -5,6 +5,9 @@ import io.jpar.internal.process.wire.Config;
 import io.jpar.internal.process.wire.Frame;
 import io.jpar.internal.process.wire.Message;
 import io.jpar.internal.process.wire.RemoteFailure;
+import io.jpar.internal.process.wire.RunBatch;
+import io.jpar.internal.process.wire.SharedFiles;
+import io.jpar.internal.process.wire.ValueFiles;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
@@ -17,7 +20,9 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -49,6 +54,16 @@ final class WorkerHandle {
   private final ArrayDeque<String> stderrTail = new ArrayDeque<>();
   @GuardedBy("toWorker") private final Set<Integer> knownTasks = new HashSet<>();
   private final Thread stderrDrainer;
+  /** Who its files belong to ({@link SharedFiles#ownerTag}), taken while it runs. */
+  private final String ownerTag;
+  /** Big values through files: this pool's, accepting this worker's files only. */
+  private final ValueFiles files;
+  /**
+   * The files written for the batch sent to it, until it has read them (they are then gone) or died;
+   * after its death ({@code gone}) nothing more is tracked: a file written then is deleted at once.
+   */
+  @GuardedBy("sentFiles") private final List<Path> sentFiles = new ArrayList<>();
+  @GuardedBy("sentFiles") private boolean gone;
 
   /** Its standing in the pool (its batch, tasks run, ready, retiring, condemned): only {@link DispatchState} reads it. */
   final DispatchState.WorkerState poolState = new DispatchState.WorkerState();
@@ -71,10 +86,12 @@ final class WorkerHandle {
   /** Whether it answered its handshake (after its initializer). Written by its reader. */
   volatile boolean answered;
 
-  private WorkerHandle(int id, String name, Process process, PrintStream forward) {
+  private WorkerHandle(int id, String name, Process process, PrintStream forward, ValueFiles files) {
     this.id = id;
     this.name = name;
     this.process = process;
+    this.ownerTag = SharedFiles.ownerTag(process.toHandle());
+    this.files = files.withPeer(ownerTag, this::heardNow);
     this.toWorker = new DataOutputStream(new BufferedOutputStream(process.getOutputStream(), 1 << 16));
     this.stderrDrainer = new Thread(() -> drain(forward), name + "-stderr");
     stderrDrainer.setDaemon(true);
@@ -84,7 +101,7 @@ final class WorkerHandle {
   static WorkerHandle start(int id, String name, ProcessBuilder pb, Config config, ProcessBackend pool, PrintStream forward)
       throws IOException {
     Process p = pb.start();
-    WorkerHandle w = new WorkerHandle(id, name, p, forward);
+    WorkerHandle w = new WorkerHandle(id, name, p, forward, pool.valueFiles);
     w.stderrDrainer.start();
     Thread reader = new Thread(() -> w.read(pool), name + "-reader");
     reader.setDaemon(true);
@@ -108,6 +125,58 @@ final class WorkerHandle {
     }
   }
 
+  /**
+   * Sends a batch, its big inputs through files when the pool says so; the files are this worker's to
+   * read, and the pool's to delete if it never does ({@link #deleteValueFiles}).
+   */
+  void sendBatch(RunBatch batch) throws IOException {
+    ValueFiles.Spilled spilled = files.spill(batch.inputs());
+    synchronized (sentFiles) {
+      if (gone) {
+        spilled.delete();
+        throw new IOException(this + " is gone");
+      }
+      sentFiles.addAll(spilled.files());
+    }
+    try {
+      send(spilled.files().isEmpty() ? batch
+          : new RunBatch(batch.batchId(), batch.taskId(), batch.taskCode(), spilled.block()));
+    } catch (IOException e) {
+      spilled.delete();
+      throw e;
+    }
+  }
+
+  /** The worker has read its batch (it answered with results): the files sent with it are gone. */
+  void batchRead() {
+    List<Path> read;
+    synchronized (sentFiles) {
+      if (sentFiles.isEmpty()) {
+        return;
+      }
+      read = List.copyOf(sentFiles);
+      sentFiles.clear();
+    }
+    ValueFiles.Spilled.deleteAll(read); // already deleted by the worker; a no-op kept as a backstop
+  }
+
+  /**
+   * After its death: deletes the files sent to it that it did not read, and the files it wrote for
+   * results the pool did not read (a worker killed while a big result crossed).
+   */
+  void deleteValueFiles() {
+    List<Path> unread;
+    synchronized (sentFiles) {
+      gone = true;
+      unread = List.copyOf(sentFiles);
+      sentFiles.clear();
+    }
+    ValueFiles.Spilled.deleteAll(unread);
+    if (files.threshold() > 0) {
+      SharedFiles.deleteOwnedBy(ownerTag);
+    }
+  }
+
   /** Records that this worker now has the task's code; true if it had to be sent. */
   boolean learn(int taskId) {
     synchronized (toWorker) {
@@ -125,7 +194,7 @@ final class WorkerHandle {
     DataInputStream in = new DataInputStream(new BufferedInputStream(new Listening(process.getInputStream()), 1 << 16));
     try {
       while (true) {
-        pool.onMessage(this, Message.ToParent.readFrom(in));
+        pool.onMessage(this, Message.ToParent.readFrom(in, files));
       }
     } catch (Frame.ProtocolException e) {
       salvageStdout(in, e);
@@ -161,11 +230,12 @@ final class WorkerHandle {
       }
       return n;
     }
+  }
 
-    private void heardNow() {
-      lastHeardNanos = System.nanoTime();
-      heard = true;
-    }
+  /** Bytes came from it: through its stdout, or a value file it wrote being read. */
+  private void heardNow() {
+    lastHeardNanos = System.nanoTime();
+    heard = true;
   }
 
   /**

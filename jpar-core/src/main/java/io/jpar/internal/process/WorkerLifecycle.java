@@ -55,7 +55,8 @@ final class WorkerLifecycle {
     try {
       ProcessSettings.Limits limits = pool.ps.limits();
       Config config = new Config(id, pool.ps.codec().getName(), pool.ps.allowClasses(), pool.ps.common().taskTimeout() != null,
-          limits.heartbeatMillis(), (int) limits.initializer().toMillis(), pool.initializerBytes);
+          limits.heartbeatMillis(), (int) limits.initializer().toMillis(), pool.initializerBytes,
+          pool.valueFiles.threshold(), pool.valueFiles.threshold() == 0 ? "" : pool.valueFiles.directory().toString());
       WorkerHandle w = WorkerHandle.start(id, name, pool.launcher.builder(id), config, pool, System.err);
       if (!pool.state.admit(w)) {
         w.kill("the pool stopped while it started");

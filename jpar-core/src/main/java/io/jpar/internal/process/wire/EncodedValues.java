@@ -33,6 +33,13 @@ public final class EncodedValues {
   private final Streamed streamed;
   /** For a block read from a stream as values ({@link #decoded}): them; else null. */
   private final Object[] decoded;
+  /**
+   * For a block of {@code byte[]} or strings made by {@link #ofByteArrays}: the arrays it writes (a
+   * string's UTF-8), for {@link ValueFiles#spill} to send the big ones through files; else null.
+   */
+  private final byte[][] arrays;
+  /** The tag of a block with {@link #arrays}. */
+  private final byte arraysTag;
 
   /** Writes a whole block, header included, from the values it holds: exactly the block's length. */
   interface Streamed {
@@ -46,15 +53,19 @@ public final class EncodedValues {
     this.count = count;
     this.streamed = null;
     this.decoded = null;
+    this.arrays = null;
+    this.arraysTag = 0;
   }
 
-  private EncodedValues(Streamed streamed, int length, int count, Object[] decoded) {
+  private EncodedValues(Streamed streamed, int length, int count, Object[] decoded, byte[][] arrays, byte arraysTag) {
     this.bytes = null;
     this.offset = 0;
     this.length = length;
     this.count = count;
     this.streamed = streamed;
     this.decoded = decoded;
+    this.arrays = arrays;
+    this.arraysTag = arraysTag;
   }
 
   /**
@@ -69,12 +80,12 @@ public final class EncodedValues {
         out.writeInt(a.length);
         writeSlices(out, a, 0, a.length);
       }
-    }, length, arrays.length, null);
+    }, length, arrays.length, null, arrays, tag);
   }
 
   /** A block of {@code length} bytes holding {@code count} values that {@code streamed} writes when sent. */
   static EncodedValues streamed(Streamed streamed, int length, int count) {
-    return new EncodedValues(streamed, length, count, null);
+    return new EncodedValues(streamed, length, count, null, null, (byte) 0);
   }
 
   /**
@@ -83,7 +94,18 @@ public final class EncodedValues {
    * received the block), and writes them again like the block they came as if it is sent on.
    */
   static EncodedValues decoded(Object[] values, int length) {
-    return new EncodedValues(out -> Values.encode(values, null).writeTo(out), length, values.length, values);
+    return new EncodedValues(out -> Values.encode(values, null).writeTo(out), length, values.length, values, null,
+        (byte) 0);
+  }
+
+  /** The arrays of a block of {@code byte[]} or strings made by {@link #ofByteArrays}, or null. */
+  byte[][] arrays() {
+    return arrays;
+  }
+
+  /** The tag of a block with {@link #arrays()}: {@link Values#BYTES} or {@link Values#STRINGS}. */
+  byte arraysTag() {
+    return arraysTag;
   }
 
   /** The values of a block read as values ({@link #decoded}), or null. */

@@ -71,7 +71,7 @@ public record Frame(byte type, byte[] payload) {
    */
   public static Frame readFrom(DataInputStream in) throws IOException {
     Header h = Header.readFrom(in);
-    return new Frame(h.type(), h.payload(in).rest());
+    return new Frame(h.type(), h.payload(in, ValueFiles.off()).rest());
   }
 
   /**
@@ -110,9 +110,12 @@ public record Frame(byte type, byte[] payload) {
       return new Header(type, length);
     }
 
-    /** A reader of the payload that follows on {@code in}, named for errors by the frame's type. */
-    PayloadReader payload(DataInputStream in) {
-      return new PayloadReader(typeName(type) + " frame", in, length);
+    /**
+     * A reader of the payload that follows on {@code in}, named for errors by the frame's type, reading
+     * values that came in {@code files}.
+     */
+    PayloadReader payload(DataInputStream in, ValueFiles files) {
+      return new PayloadReader(typeName(type) + " frame", in, length, files);
     }
   }
 

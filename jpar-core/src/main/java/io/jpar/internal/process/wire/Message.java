@@ -16,6 +16,7 @@ import java.io.IOException;
  * parent -> worker
  *   CONFIG       {@link Config}      [i32 workerId][str codecClass][str allowPatterns][u8 flushEachResult]
  *                                    [i32 heartbeatMillis][i32 initializerTimeoutMillis][bytes initializer]
+ *                                    [i32 valueFileThreshold][str valueFileDirectory]
  *   BATCH        {@link RunBatch}    [i64 batchId][i32 taskId][bytes taskCode][values inputs, to the end]
  *   SHUTDOWN     {@link Shutdown}    (empty)
  * worker -> parent
@@ -66,7 +67,12 @@ public sealed interface Message permits Message.ToWorker, Message.ToParent {
      * @throws ProtocolException when the bytes are not a frame, or not one a worker expects
      */
     static ToWorker readFrom(DataInputStream in) throws IOException {
-      return PayloadReader.readFrom(in, ToWorker::read);
+      return readFrom(in, ValueFiles.off());
+    }
+
+    /** As {@link #readFrom(DataInputStream)}, reading the values that came in {@code files} (and deleting those files). */
+    static ToWorker readFrom(DataInputStream in, ValueFiles files) throws IOException {
+      return PayloadReader.readFrom(in, files, ToWorker::read);
     }
 
     /** The worker's decoder of a whole frame: rejects any frame a worker is not meant to receive. */
@@ -94,7 +100,12 @@ public sealed interface Message permits Message.ToWorker, Message.ToParent {
      * @throws ProtocolException when the bytes are not a frame, or not one the parent expects
      */
     static ToParent readFrom(DataInputStream in) throws IOException {
-      return PayloadReader.readFrom(in, ToParent::read);
+      return readFrom(in, ValueFiles.off());
+    }
+
+    /** As {@link #readFrom(DataInputStream)}, reading the values that came in {@code files} (and deleting those files). */
+    static ToParent readFrom(DataInputStream in, ValueFiles files) throws IOException {
+      return PayloadReader.readFrom(in, files, ToParent::read);
     }
 
     /** The parent's decoder of a whole frame: rejects any frame the parent is not meant to receive. */

@@ -38,23 +38,29 @@ final class PayloadReader {
 
   private final String what;
   private final DataInputStream in;
+  /** Where values that came in files are read from; {@link ValueFiles#off()} refuses them. */
+  private final ValueFiles files;
   private final int length;
   private int remaining;
   /** A number's bytes, read like any others so that a stream ending inside one is counted to the byte. */
   private final byte[] scratch = new byte[8];
   private final ByteBuffer number = ByteBuffer.wrap(scratch);
 
-  /** Reads the next {@code length} bytes of {@code in}; {@code what} names them in errors ("BATCH frame"). */
-  PayloadReader(String what, DataInputStream in, int length) {
+  /**
+   * Reads the next {@code length} bytes of {@code in}; {@code what} names them in errors ("BATCH frame"),
+   * {@code files} says which value files it may read.
+   */
+  PayloadReader(String what, DataInputStream in, int length, ValueFiles files) {
     this.what = what;
     this.in = in;
+    this.files = files;
     this.length = length;
     this.remaining = length;
   }
 
   /** Reads {@code bytes[offset, offset + length)}. */
   PayloadReader(String what, byte[] bytes, int offset, int length) {
-    this(what, new DataInputStream(new ByteArrayInputStream(bytes, offset, length)), length);
+    this(what, new DataInputStream(new ByteArrayInputStream(bytes, offset, length)), length, ValueFiles.off());
   }
 
   PayloadReader(String what, byte[] bytes) {
@@ -67,10 +73,13 @@ final class PayloadReader {
     M read(byte type, PayloadReader r) throws IOException;
   }
 
-  /** Reads the next frame from {@code in} with a side's reader, decoding its payload as it arrives. */
-  static <M> M readFrom(DataInputStream in, Reading<M> reading) throws IOException {
+  /**
+   * Reads the next frame from {@code in} with a side's reader, decoding its payload as it arrives and
+   * reading values that came in {@code files}.
+   */
+  static <M> M readFrom(DataInputStream in, ValueFiles files, Reading<M> reading) throws IOException {
     Frame.Header h = Frame.Header.readFrom(in);
-    return readAll(h.type(), h.payload(in), reading);
+    return readAll(h.type(), h.payload(in, files), reading);
   }
 
   /**
@@ -164,6 +173,14 @@ final class PayloadReader {
   /** {@code [u32 n][n bytes of UTF-8]}. */
   String string(String field) throws IOException {
     return new String(bytes(field), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * A value of {@code n} bytes ({@code what}, for errors) that came in a file, whose path is the next
+   * field: see {@link ValueFiles#read}.
+   */
+  byte[] fromFile(int n, String what) throws IOException {
+    return files.read(this, n, what);
   }
 
   /** Everything that is left. */

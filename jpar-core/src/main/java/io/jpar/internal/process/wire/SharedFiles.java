@@ -25,11 +25,16 @@ public final class SharedFiles {
   /** A new file's path for {@code size} bytes, in this JVM's name. Sweeps dead owners' files first. */
   public static Path newPath(long size) {
     sweepDeadOwners();
-    return directoryFor(size).resolve(PREFIX + ownerTag(ProcessHandle.current()) + "-" + UUID.randomUUID());
+    return directoryFor(size).resolve(prefixOf(ownerTag(ProcessHandle.current())) + UUID.randomUUID());
+  }
+
+  /** How the names of the owner {@code tag}'s files begin: {@code jpar-shm-<tag>-}. */
+  public static String prefixOf(String tag) {
+    return PREFIX + tag + "-";
   }
 
   /** {@code /dev/shm} if it is there with room to spare for {@code size} bytes, else the temporary directory. */
-  static Path directoryFor(long size) {
+  public static Path directoryFor(long size) {
     try {
       if (Files.isDirectory(SHM) && Files.isWritable(SHM) && Files.getFileStore(SHM).getUsableSpace() > 2 * size) {
         return SHM;
@@ -48,14 +53,14 @@ public final class SharedFiles {
   /** Deletes every file of the owner {@code tag} (a dead parent's, from the worker it left behind). */
   public static void deleteOwnedBy(String tag) {
     forEachFile(f -> {
-      if (f.getFileName().toString().startsWith(PREFIX + tag + "-")) {
+      if (f.getFileName().toString().startsWith(prefixOf(tag))) {
         Files.deleteIfExists(f);
       }
     });
   }
 
   /** Deletes files whose owner is no longer alive (a caller killed before it could clean up). */
-  static void sweepDeadOwners() {
+  public static void sweepDeadOwners() {
     forEachFile(f -> {
       String[] parts = f.getFileName().toString().substring(PREFIX.length()).split("-", 3);
       if (parts.length == 3 && !alive(parts[0], parts[1])) {

@@ -26,7 +26,13 @@ import java.util.Arrays;
  *   BYTES    count x ([u32 n][n bytes])                      byte[]
  *   ARRAYS   [u8 kind] count x ([u32 n][n elements])         int[] long[] double[] float[] short[] char[] boolean[]
  *   BUFFERS  count x ([u8 direct][u32 n][n bytes])           ByteBuffer: its remaining bytes
+ *   FILES    [u8 of] count x ([u32 n][u8 inFile] then n bytes, or [str path])
+ *                                                            byte[] (of BYTES) or strings (of STRINGS)
  * </pre>
+ *
+ * <p>A {@code FILES} block is a {@code BYTES} or {@code STRINGS} block whose big values went through
+ * files ({@link ValueFiles}): it is made only when such a block is sent, and its files are read (and
+ * deleted) by the reader that receives it.
  *
  * <p>Big values take the raw paths, with no object stream between (which costs per block of 1 KB and
  * grows its buffer by copying): a {@code byte[]} or a string's UTF-8 is written to the stream from the
@@ -49,6 +55,7 @@ public final class Values {
   static final byte BYTES = 5;
   static final byte ARRAYS = 6;
   private static final byte BUFFERS = 7;
+  static final byte FILES = 8;
   private static final int HEADER = 1 + 4;
   private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
   /** Ints are encoded and decoded this many at a time (see putInts). */
@@ -184,7 +191,7 @@ public final class Values {
 
   /** The blocks whose values are read straight into their own arrays. */
   private static boolean isRaw(byte tag) {
-    return tag == BYTES || tag == STRINGS || tag == BUFFERS || tag == ARRAYS;
+    return tag == BYTES || tag == STRINGS || tag == BUFFERS || tag == ARRAYS || tag == FILES;
   }
 
   /**
@@ -193,8 +200,8 @@ public final class Values {
    * sender claims.
    */
   private static Object[] readRaw(byte tag, PayloadReader r) throws IOException {
-    int n = r.count("count", tag == BUFFERS ? 5 : 4);
-    byte kind = tag == ARRAYS ? PrimitiveArrays.kind(r) : -1;
+    int n = r.count("count", tag == BUFFERS || tag == FILES ? 5 : 4);
+    byte kind = tag == ARRAYS ? PrimitiveArrays.kind(r) : tag == FILES ? filesOf(r) : -1;
     Object[] values = new Object[Math.min(n, 1024)];
     for (int i = 0; i < n; i++) {
       if (i == values.length) {
@@ -204,10 +211,28 @@ public final class Values {
         case BYTES -> r.bytes(r.count("byte[] length", 1), "byte[]");
         case STRINGS -> new String(r.bytes(r.count("string length", 1), "string"), StandardCharsets.UTF_8);
         case BUFFERS -> readBuffer(r);
+        case FILES -> readFiled(r, kind);
         default -> PrimitiveArrays.readOne(r, kind);
       };
     }
     return values;
+  }
+
+  /** What a {@code FILES} block holds: {@code byte[]} or strings. */
+  private static byte filesOf(PayloadReader r) throws IOException {
+    byte of = r.i8("file block kind");
+    if (of != BYTES && of != STRINGS) {
+      throw r.error("file block kind " + of + " is neither byte arrays (" + BYTES + ") nor strings (" + STRINGS + ")");
+    }
+    return of;
+  }
+
+  /** One value of a {@code FILES} block: from its file, or from the block like any other. */
+  private static Object readFiled(PayloadReader r, byte of) throws IOException {
+    String what = of == BYTES ? "byte[]" : "string";
+    int n = r.index(what + " length");
+    byte[] b = r.bool("in file") ? r.fromFile(n, what) : r.bytes(n, what);
+    return of == BYTES ? b : new String(b, StandardCharsets.UTF_8);
   }
 
   /** A buffer of the kind it was (heap or direct), at position 0; a heap one wraps the array read. */
@@ -294,6 +319,18 @@ public final class Values {
         }
       }
       case ARRAYS -> n = PrimitiveArrays.parse(r);
+      case FILES -> {
+        n = r.count("count", 5);
+        filesOf(r);
+        for (int i = 0; i < n; i++) {
+          int len = r.index("value length");
+          if (r.bool("in file")) {
+            r.skip(r.count("file path length", 1), "file path");
+          } else {
+            r.skip(len, "value");
+          }
+        }
+      }
       default -> throw r.error("unknown value tag " + tag);
     }
     r.end();
@@ -336,7 +373,7 @@ public final class Values {
           values[i] = in.getDouble();
         }
       }
-      case STRINGS, BYTES, BUFFERS, ARRAYS -> {
+      case STRINGS, BYTES, BUFFERS, ARRAYS, FILES -> {
         PayloadReader r = new PayloadReader("value block", b, block.offset() + 1, block.length() - 1);
         values = readRaw(b[block.offset()], r); // checked by parse: a failure here is a bug
       }

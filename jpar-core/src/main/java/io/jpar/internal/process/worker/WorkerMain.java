@@ -15,6 +15,7 @@ import io.jpar.internal.process.wire.Results;
 import io.jpar.internal.process.wire.RunBatch;
 import io.jpar.internal.process.wire.SharedFiles;
 import io.jpar.internal.process.wire.Shutdown;
+import io.jpar.internal.process.wire.ValueFiles;
 import io.jpar.internal.process.wire.Values;
 import io.jpar.spi.Codec;
 import java.io.BufferedInputStream;
@@ -27,6 +28,7 @@ import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -61,6 +63,8 @@ public final class WorkerMain {
   private final Map<Integer, Throwable> undecodable = new HashMap<>();
   private Codec codec;
   private Config config;
+  /** Big values through files, as the parent's CONFIG says: results sent so, inputs read so. */
+  private ValueFiles files = ValueFiles.off();
   /** The error that ended the last {@link #runBlock} early, if it did. */
   private VirtualMachineError fatalInBlock;
 
@@ -110,7 +114,7 @@ public final class WorkerMain {
   /** The next message from the parent; the end of stdin means the parent is gone. */
   private Message.ToWorker nextMessage() {
     try {
-      return Message.ToWorker.readFrom(in);
+      return Message.ToWorker.readFrom(in, files);
     } catch (EOFException e) {
       parentGone();
     } catch (IOException e) {
@@ -132,6 +136,7 @@ public final class WorkerMain {
     if (tag != null) {
       SharedFiles.deleteOwnedBy(tag);
     }
+    SharedFiles.deleteOwnedBy(SharedFiles.ownerTag(ProcessHandle.current())); // results nobody will read
     Runtime.getRuntime().halt(EXIT_PARENT_GONE);
   }
 
@@ -147,6 +152,9 @@ public final class WorkerMain {
       return;
     }
     config = c;
+    if (c.valueFileThreshold() > 0) {
+      files = ValueFiles.of(Path.of(c.valueFileDirectory()), c.valueFileThreshold(), parentTag);
+    }
     startHeartbeat();
     codec = createCodec(config);
     initialize();
@@ -383,7 +391,13 @@ public final class WorkerMain {
       // Some result will not encode: find which, and send those as failures naming the type.
       block = Values.encode(encodableOrFailure(values), codec);
     }
-    send(new Results(batchId, from, last, wallNanos, cpuNanos, block));
+    ValueFiles.Spilled spilled = files.spill(block);
+    try {
+      send(new Results(batchId, from, last, wallNanos, cpuNanos, spilled.block()));
+    } catch (IOException e) {
+      spilled.delete(); // the parent is gone: nobody will read them
+      throw e;
+    }
   }
 
   private Object[] encodableOrFailure(Object[] values) {

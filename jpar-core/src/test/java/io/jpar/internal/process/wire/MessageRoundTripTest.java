@@ -45,6 +45,8 @@ class MessageRoundTripTest {
     assertToWorker(new Config(Integer.MIN_VALUE, UNICODE, UNICODE, true, Integer.MAX_VALUE, Integer.MAX_VALUE, initializer));
     // Longer than writeUTF's 64 KB: the strings' lengths are u32.
     assertToWorker(new Config(7, "", "x.".repeat(40_000), false, 1, 1, new byte[100_000]));
+    assertToWorker(new Config(3, "c", "", false, 500, 0, initializer, 1 << 20, "/dev/shm"));
+    assertToWorker(new Config(3, "c", "", false, 500, 0, initializer, Integer.MAX_VALUE, UNICODE));
   }
 
   @Test

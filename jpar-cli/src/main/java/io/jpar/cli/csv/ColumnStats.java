@@ -12,7 +12,7 @@ import com.dynatrace.hash4j.distinctcount.UltraLogLog;
  * What one column holds, built value by value and mergeable, so that slices of a file (or several
  * files) combine into exactly what one pass would give: counts, min/max and the distinct sketch merge
  * exactly; sums are kept in double-double ({@link ExactSum}). Quartiles of numbers and dates come from a
- * t-digest ({@link Quantiles}, approximate) and the most frequent values from {@link TopValues} (exact
+ * compactor sketch ({@link Quantiles}, approximate past a few thousand values) and the most frequent values from {@link TopValues} (exact
  * for columns of few distinct values, else approximate with a bound).
  *
  * <p>Type inference keeps every type that all non-empty values so far could be, and reports the most

@@ -19,17 +19,41 @@ final class ValueReaders {
   private ValueReaders() {}
 
   static boolean isInteger(CharSequence v) {
-    int i = (v.charAt(0) == '-' || v.charAt(0) == '+') ? 1 : 0;
-    if (i == v.length() || v.length() - i > 18) {
-      return false;
+    return parseInteger(v) != NOT_INTEGER;
+  }
+
+  /** What {@link #parseInteger} answers for a value that is not an integer (no 18 digits make it). */
+  static final long NOT_INTEGER = Long.MIN_VALUE;
+
+  /**
+   * A plain integer of at most 18 digits (an optional sign, then digits only), or {@link #NOT_INTEGER}:
+   * the test and the value in one pass, for the columns of integers that most files have.
+   */
+  static long parseInteger(CharSequence v) {
+    int n = v.length();
+    char first = v.charAt(0);
+    int i = (first == '-' || first == '+') ? 1 : 0;
+    if (i == n || n - i > 18) {
+      return NOT_INTEGER;
     }
-    for (; i < v.length(); i++) {
+    long x = 0;
+    for (; i < n; i++) {
       char c = v.charAt(i);
       if (c < '0' || c > '9') {
-        return false;
+        return NOT_INTEGER;
       }
+      x = x * 10 + (c - '0');
     }
-    return true;
+    return first == '-' ? -x : x;
+  }
+
+  /**
+   * {@link #parseDecimal} of {@code v}, given {@code x = parseInteger(v)}: a long converts to the
+   * nearest double as parseDouble rounds the same digits, and "-0" is negative zero as parseDouble
+   * reads it.
+   */
+  static double integerAsDecimal(long x, CharSequence v) {
+    return x == 0 && v.charAt(0) == '-' ? -0.0 : (double) x;
   }
 
   private static final double[] POW10 = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,

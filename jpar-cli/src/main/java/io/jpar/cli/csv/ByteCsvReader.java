@@ -54,6 +54,7 @@ final class ByteCsvReader implements CsvRecords {
   private byte[] kinds = new byte[16];
   private long recordLine;
   private final AsciiField view = new AsciiField(); // strippedAscii's, moved to each field asked for
+  private byte[] unescaped = new byte[256]; // a field with doubled quotes, one dropped of each pair
 
   /**
    * @param in the bytes, from the start of a record
@@ -291,9 +292,9 @@ final class ByteCsvReader implements CsvRecords {
     int kind = kinds[index];
     byte[] bytes = buf;
     if ((kind & ESCAPES) != 0) {
-      bytes = unescape(buf, start, ends[index]);
+      length = unescape(start, ends[index]);
+      bytes = unescaped;
       start = 0;
-      length = bytes.length;
     }
     if ((kind & HIGH) == 0 || latin1) {
       return new String(bytes, start, length, StandardCharsets.ISO_8859_1); // ASCII: a copy, no decoding
@@ -302,9 +303,9 @@ final class ByteCsvReader implements CsvRecords {
   }
 
   /**
-   * For a field of plain ASCII without doubled quotes: its bytes are its UTF-8, and stripping it is
-   * trimming the bytes {@link Character#isWhitespace} accepts (tab to CR, the four separators 0x1C-0x1F,
-   * space), so the hash needs no String. Other fields: not computed.
+   * For a field of plain ASCII (doubled quotes in it or not): its bytes are its UTF-8, and stripping it
+   * is trimming the bytes {@link Character#isWhitespace} accepts (tab to CR, the four separators
+   * 0x1C-0x1F, space), so the hash needs no String. Other fields: not computed.
    */
   @Override
   public long strippedHash(int index) {
@@ -312,15 +313,25 @@ final class ByteCsvReader implements CsvRecords {
     return field == null ? TopValues.NO_HASH : field.hash();
   }
 
-  /** The field stripped, for a field of plain ASCII without doubled quotes (as {@link #strippedHash}). */
+  /**
+   * The field stripped, for a field of plain ASCII (as {@link #strippedHash}). One with doubled quotes
+   * (quoted text that quotes someone, common in text-heavy files) is viewed in a copy with one of each
+   * pair dropped, which this reader reuses: no String for it either.
+   */
   @Override
   public AsciiField strippedAscii(int index) {
-    if (kinds[index] != 0) {
+    int kind = kinds[index];
+    if ((kind & HIGH) != 0) {
       return null;
     }
     byte[] b = buf;
     int from = starts[index];
     int to = ends[index];
+    if (kind == ESCAPES) {
+      to = unescape(from, to);
+      from = 0;
+      b = unescaped;
+    }
     while (from < to && isAsciiWhitespace(b[from])) {
       from++;
     }
@@ -350,8 +361,13 @@ final class ByteCsvReader implements CsvRecords {
     return decoder.reset().decode(ByteBuffer.wrap(bytes, start, length)).toString();
   }
 
-  private static byte[] unescape(byte[] b, int from, int to) {
-    byte[] out = new byte[to - from];
+  /** Copies {@code buf[from, to)} to {@link #unescaped} with one quote of each {@code ""} dropped; returns its length. */
+  private int unescape(int from, int to) {
+    if (unescaped.length < to - from) {
+      unescaped = new byte[Math.max(to - from, 2 * unescaped.length)];
+    }
+    byte[] b = buf;
+    byte[] out = unescaped;
     int n = 0;
     for (int i = from; i < to; i++) {
       out[n++] = b[i];
@@ -359,7 +375,7 @@ final class ByteCsvReader implements CsvRecords {
         i++; // the second quote of ""
       }
     }
-    return Arrays.copyOf(out, n);
+    return n;
   }
 
   @Override

@@ -1,9 +1,6 @@
 package io.jpar.cli.csv;
 
 import java.nio.charset.StandardCharsets;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 
 /**
  * A field of plain ASCII as the bytes {@link ByteCsvReader} read it, seen as text without copying:
@@ -13,7 +10,6 @@ import java.nio.ByteOrder;
  * reader's next record, and never kept. Not thread-safe.
  */
 final class AsciiField implements CharSequence {
-  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
   private byte[] bytes = new byte[0];
   private int from;
   private int length;
@@ -61,47 +57,6 @@ final class AsciiField implements CharSequence {
       }
     }
     return false;
-  }
-
-  /** Copies the field's bytes to {@code to[at, at + length())}. */
-  void copyTo(byte[] to, int at) {
-    System.arraycopy(bytes, from, to, at, length);
-  }
-
-  /**
-   * The sign of {@link #compareTo(String)} with a String of plain ASCII given as {@code
-   * other[0, otherLength)}. Eight bytes at a time as big-endian longs (every byte below 0x80, so the
-   * longs compare as their bytes do), the last few masked, where both arrays have eight bytes to read:
-   * a loop a byte at a time mispredicted its exit on nearly every value, and a column's min and max
-   * are compared with every value.
-   */
-  int compareTo(byte[] other, int otherLength) {
-    int n = Math.min(length, otherLength);
-    int i = 0;
-    for (; i + 8 <= n; i += 8) {
-      long a = (long) LONGS.get(bytes, from + i);
-      long b = (long) LONGS.get(other, i);
-      if (a != b) {
-        return Long.compare(a, b);
-      }
-    }
-    int rest = n - i;
-    if (rest > 0 && from + i + 8 <= bytes.length && i + 8 <= other.length) {
-      long mask = -1L << (8 * (8 - rest));
-      long a = (long) LONGS.get(bytes, from + i) & mask;
-      long b = (long) LONGS.get(other, i) & mask;
-      if (a != b) {
-        return Long.compare(a, b);
-      }
-    } else {
-      for (; i < n; i++) {
-        int d = bytes[from + i] - other[i];
-        if (d != 0) {
-          return d;
-        }
-      }
-    }
-    return length - otherLength;
   }
 
   /** {@link TopValues#hash} of the field: its bytes are its UTF-8. */

@@ -34,8 +34,8 @@ public final class ColumnStats implements Serializable {
   boolean canDateTime = true;
   double numMin = Double.POSITIVE_INFINITY;
   double numMax = Double.NEGATIVE_INFINITY;
-  final TextBound textMin = TextBound.least();
-  final TextBound textMax = TextBound.greatest();
+  String textMin;
+  String textMax;
   final ExactSum sum = new ExactSum();
   final ExactSum sumOfSquares = new ExactSum();
   boolean allDateOnly = true; // every date/time value so far was a plain yyyy-mm-dd
@@ -107,8 +107,12 @@ public final class ColumnStats implements Serializable {
       sketch = UltraLogLog.create(P);
     }
     sketch.add(hash);
-    textMin.offer(v);
-    textMax.offer(v);
+    if (textMin == null || compare(v, textMin) < 0) {
+      textMin = v.toString();
+    }
+    if (textMax == null || compare(v, textMax) > 0) {
+      textMax = v.toString();
+    }
     if (canDecimal && !canBoolean && !canDateTime && addNumber(v)) {
       return;
     }
@@ -184,6 +188,10 @@ public final class ColumnStats implements Serializable {
     quantiles().add(d);
   }
 
+  private static int compare(CharSequence v, String s) {
+    return v instanceof AsciiField ascii ? ascii.compareTo(s) : ((String) v).compareTo(s);
+  }
+
   private Quantiles quantiles() {
     if (quantiles == null) {
       quantiles = new Quantiles();
@@ -203,8 +211,8 @@ public final class ColumnStats implements Serializable {
       allDateOnly &= o.allDateOnly;
       numMin = Math.min(numMin, o.numMin);
       numMax = Math.max(numMax, o.numMax);
-      textMin.offer(o.textMin.value());
-      textMax.offer(o.textMax.value());
+      textMin = textMin == null || (o.textMin != null && o.textMin.compareTo(textMin) < 0) ? o.textMin : textMin;
+      textMax = textMax == null || (o.textMax != null && o.textMax.compareTo(textMax) > 0) ? o.textMax : textMax;
       sum.add(o.sum);
       sumOfSquares.add(o.sumOfSquares);
       UltraLogLog mine = sketch();
@@ -277,11 +285,11 @@ public final class ColumnStats implements Serializable {
 
   /** The minimum: numeric for numbers, chronological for ISO dates (same as lexical), else lexical. */
   public String min() {
-    return nonEmpty == 0 ? "" : isNumeric() ? number(numMin) : textMin.value();
+    return nonEmpty == 0 ? "" : isNumeric() ? number(numMin) : textMin;
   }
 
   public String max() {
-    return nonEmpty == 0 ? "" : isNumeric() ? number(numMax) : textMax.value();
+    return nonEmpty == 0 ? "" : isNumeric() ? number(numMax) : textMax;
   }
 
   /** Empty (or missing) values as a share of all values, 0..1; NaN for a column with no rows. */

@@ -35,8 +35,8 @@ import picocli.CommandLine.Spec;
       "an approximate distinct count; quartiles and median of numbers and dates;",
       "the most frequent values of text columns. Per file and for all files.",
       "A file much larger than the others is split at record boundaries.",
-      "Quartiles (marked ~) are approximate: a t-digest, compression 200, measured",
-      "within 0.5%% of rank. Top values are exact counts unless a column has more",
+      "Quartiles (marked ~) are approximate past 2,048 values: a deterministic sketch,",
+      "measured within 0.5%% of rank. Top values are exact counts unless a column has more",
       "than a few hundred distinct values; then a Misra-Gries summary, marked",
       "approximate (JSON gives the largest possible undercount)."
     },

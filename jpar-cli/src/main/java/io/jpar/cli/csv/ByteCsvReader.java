@@ -33,9 +33,23 @@ final class ByteCsvReader implements CsvRecords {
   private static final int HIGH = 1; // the field has a byte >= 0x80: decode it with the charset
   private static final int ESCAPES = 2; // a quoted field with "" in it: drop every second quote
   private static final byte QUOTE = '"';
+  private static final int ENDS_FIELD = 4; // in classes[]: the delimiter, CR or LF (never HIGH)
+  /** Bytes with nothing to do inside quotes: ASCII but the quote, CR and LF. */
+  private static final boolean[] QUOTED_PLAIN = new boolean[256];
+
+  static {
+    for (int c = 0; c < 0x80; c++) {
+      QUOTED_PLAIN[c] = c != QUOTE && c != '\n' && c != '\r';
+    }
+  }
 
   private final InputStream in;
   private final byte delimiter;
+  /**
+   * Per byte value, what it means in an unquoted field: {@link #ENDS_FIELD}, {@link #HIGH}, or 0. One
+   * load and one test a byte, where three comparisons and a shift were the largest cost of reading.
+   */
+  private final byte[] classes = new byte[256];
   private final Charset charset;
   private final boolean utf8;
   private final boolean latin1;
@@ -54,6 +68,7 @@ final class ByteCsvReader implements CsvRecords {
   private byte[] kinds = new byte[16];
   private long recordLine;
   private final AsciiField view = new AsciiField(); // strippedAscii's, moved to each field asked for
+  private byte[] unescaped = new byte[256]; // a field with doubled quotes, one dropped of each pair
 
   /**
    * @param in the bytes, from the start of a record
@@ -68,6 +83,12 @@ final class ByteCsvReader implements CsvRecords {
     }
     this.in = in;
     this.delimiter = (byte) delimiter;
+    for (int c = 0x80; c < 0x100; c++) {
+      classes[c] = HIGH;
+    }
+    classes[delimiter] = ENDS_FIELD;
+    classes['\n'] = ENDS_FIELD;
+    classes['\r'] = ENDS_FIELD;
     this.charset = charset;
     this.utf8 = charset.equals(StandardCharsets.UTF_8);
     this.latin1 = charset.equals(StandardCharsets.ISO_8859_1);
@@ -169,6 +190,9 @@ final class ByteCsvReader implements CsvRecords {
         i++;
         fieldStart = i;
         while (true) {
+          while (i < limit && QUOTED_PLAIN[b[i] & 0xff]) { // the common bytes, one test each
+            i++;
+          }
           if (i >= limit) {
             if (!eof) {
               return NEED_MORE;
@@ -216,12 +240,13 @@ final class ByteCsvReader implements CsvRecords {
         }
       } else {
         fieldStart = i;
+        final byte[] cls = classes;
         while (i < limit) {
-          byte c = b[i];
-          if (c == d || c == '\n' || c == '\r') {
+          int c = cls[b[i] & 0xff];
+          if (c == ENDS_FIELD) {
             break;
           }
-          kind |= (c >>> 7) & HIGH; // c < 0 sets HIGH, without a branch
+          kind |= c;
           i++;
         }
         if (i >= limit && !eof) {
@@ -291,9 +316,9 @@ final class ByteCsvReader implements CsvRecords {
     int kind = kinds[index];
     byte[] bytes = buf;
     if ((kind & ESCAPES) != 0) {
-      bytes = unescape(buf, start, ends[index]);
+      length = unescape(start, ends[index]);
+      bytes = unescaped;
       start = 0;
-      length = bytes.length;
     }
     if ((kind & HIGH) == 0 || latin1) {
       return new String(bytes, start, length, StandardCharsets.ISO_8859_1); // ASCII: a copy, no decoding
@@ -302,9 +327,9 @@ final class ByteCsvReader implements CsvRecords {
   }
 
   /**
-   * For a field of plain ASCII without doubled quotes: its bytes are its UTF-8, and stripping it is
-   * trimming the bytes {@link Character#isWhitespace} accepts (tab to CR, the four separators 0x1C-0x1F,
-   * space), so the hash needs no String. Other fields: not computed.
+   * For a field of plain ASCII (doubled quotes in it or not): its bytes are its UTF-8, and stripping it
+   * is trimming the bytes {@link Character#isWhitespace} accepts (tab to CR, the four separators
+   * 0x1C-0x1F, space), so the hash needs no String. Other fields: not computed.
    */
   @Override
   public long strippedHash(int index) {
@@ -312,15 +337,25 @@ final class ByteCsvReader implements CsvRecords {
     return field == null ? TopValues.NO_HASH : field.hash();
   }
 
-  /** The field stripped, for a field of plain ASCII without doubled quotes (as {@link #strippedHash}). */
+  /**
+   * The field stripped, for a field of plain ASCII (as {@link #strippedHash}). One with doubled quotes
+   * (quoted text that quotes someone, common in text-heavy files) is viewed in a copy with one of each
+   * pair dropped, which this reader reuses: no String for it either.
+   */
   @Override
   public AsciiField strippedAscii(int index) {
-    if (kinds[index] != 0) {
+    int kind = kinds[index];
+    if ((kind & HIGH) != 0) {
       return null;
     }
     byte[] b = buf;
     int from = starts[index];
     int to = ends[index];
+    if (kind == ESCAPES) {
+      to = unescape(from, to);
+      from = 0;
+      b = unescaped;
+    }
     while (from < to && isAsciiWhitespace(b[from])) {
       from++;
     }
@@ -350,8 +385,13 @@ final class ByteCsvReader implements CsvRecords {
     return decoder.reset().decode(ByteBuffer.wrap(bytes, start, length)).toString();
   }
 
-  private static byte[] unescape(byte[] b, int from, int to) {
-    byte[] out = new byte[to - from];
+  /** Copies {@code buf[from, to)} to {@link #unescaped} with one quote of each {@code ""} dropped; returns its length. */
+  private int unescape(int from, int to) {
+    if (unescaped.length < to - from) {
+      unescaped = new byte[Math.max(to - from, 2 * unescaped.length)];
+    }
+    byte[] b = buf;
+    byte[] out = unescaped;
     int n = 0;
     for (int i = from; i < to; i++) {
       out[n++] = b[i];
@@ -359,7 +399,7 @@ final class ByteCsvReader implements CsvRecords {
         i++; // the second quote of ""
       }
     }
-    return Arrays.copyOf(out, n);
+    return n;
   }
 
   @Override

@@ -12,7 +12,7 @@ import com.dynatrace.hash4j.distinctcount.UltraLogLog;
  * What one column holds, built value by value and mergeable, so that slices of a file (or several
  * files) combine into exactly what one pass would give: counts, min/max and the distinct sketch merge
  * exactly; sums are kept in double-double ({@link ExactSum}). Quartiles of numbers and dates come from a
- * t-digest ({@link Quantiles}, approximate) and the most frequent values from {@link TopValues} (exact
+ * compactor sketch ({@link Quantiles}, approximate past a few thousand values) and the most frequent values from {@link TopValues} (exact
  * for columns of few distinct values, else approximate with a bound).
  *
  * <p>Type inference keeps every type that all non-empty values so far could be, and reports the most
@@ -113,6 +113,9 @@ public final class ColumnStats implements Serializable {
     if (textMax == null || compare(v, textMax) > 0) {
       textMax = v.toString();
     }
+    if (canDecimal && !canBoolean && !canDateTime && addNumber(v)) {
+      return;
+    }
     if (canInteger && !ValueReaders.isInteger(v)) {
       canInteger = false;
     }
@@ -121,11 +124,7 @@ public final class ColumnStats implements Serializable {
       if (Double.isNaN(d)) {
         canDecimal = false;
       } else {
-        numMin = Math.min(numMin, d);
-        numMax = Math.max(numMax, d);
-        sum.add(d);
-        sumOfSquares.addSquare(d);
-        quantiles().add(d);
+        countNumber(d);
       }
     }
     if (canBoolean && !ValueReaders.isBoolean(v)) {
@@ -148,10 +147,45 @@ public final class ColumnStats implements Serializable {
     // once the column is known to be text are counted; the ones before are untracked, and any count
     // may be that many low (a column that is text from its first value stays exact).
     if (!canInteger && !canDecimal && !canBoolean && !canDateTime) {
-      top.add(v.toString(), hash); // the sketch's hash: TopValues keys on it too
+      top.add(v, hash); // the sketch's hash: TopValues keys on it too; a String only for a new entry
     } else {
       untracked++;
     }
+  }
+
+  /**
+   * The path of a column that has been numeric so far and can be nothing else (no boolean, no
+   * date/time: its first numbers ruled them out): one parse of the value, an integer's digits read once
+   * for both "is it one" and "its value". False, with nothing counted but what the caller did, when the
+   * value is not a number: the general path then judges it (and parses it once more, once per column).
+   */
+  private boolean addNumber(CharSequence v) {
+    double d;
+    if (canInteger) {
+      long x = ValueReaders.parseInteger(v);
+      if (x != ValueReaders.NOT_INTEGER) {
+        d = ValueReaders.integerAsDecimal(x, v);
+      } else {
+        canInteger = false;
+        d = ValueReaders.parseDecimal(v);
+      }
+    } else {
+      d = ValueReaders.parseDecimal(v);
+    }
+    if (Double.isNaN(d)) {
+      return false;
+    }
+    countNumber(d);
+    untracked++; // a number is not counted among the top values: see the end of addPresent
+    return true;
+  }
+
+  private void countNumber(double d) {
+    numMin = Math.min(numMin, d);
+    numMax = Math.max(numMax, d);
+    sum.add(d);
+    sumOfSquares.addSquare(d);
+    quantiles().add(d);
   }
 
   private static int compare(CharSequence v, String s) {

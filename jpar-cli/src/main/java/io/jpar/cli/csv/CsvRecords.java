@@ -37,8 +37,8 @@ interface CsvRecords extends Closeable {
 
   /**
    * The field as {@link String#strip()} would leave it, as a view of the bytes read when it is plain
-   * ASCII (valid until the next call to {@link #next()} or to this method), else null: then {@link
-   * #field} gives it.
+   * ASCII (valid until the next call to {@link #next()}, to {@link #field} or to this method), else
+   * null: then {@link #field} gives it.
    */
   default AsciiField strippedAscii(int index) {
     return null;

@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * Renders file profiles, and the profile of all files together (columns joined by name). Quartiles are
- * approximate (t-digest); the most frequent values of text columns are exact unless marked {@code ~}
+ * approximate ({@link Quantiles}: exact up to 2,048 values); the most frequent values of text columns are exact unless marked {@code ~}
  * (table), {@code topExact: false} (JSON) or {@code top_exact} false (CSV).
  */
 public final class ProfileReport {

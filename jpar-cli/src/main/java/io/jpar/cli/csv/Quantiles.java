@@ -1,126 +1,237 @@
 package io.jpar.cli.csv;
 
-import com.tdunning.math.stats.MergingDigest;
 import java.io.Serializable;
-import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
- * Approximate quantiles (quartiles, median) of one column, from a t-digest, because exact quantiles
- * need every value in memory and cannot be merged from slices. The error is in rank and largest in
- * the middle, where quartiles are: at compression 100 a median was measured 1.6% of rank off on
- * skewed data merged from 8 slices, at 200 under 0.3% ({@code CsvQuantilesTest} asserts the bound),
- * for a digest of some tens of KiB per numeric column (two on a column past its first 100,000 values:
- * see below).
+ * Approximate quantiles (quartiles, median) of one column, mergeable from slices, in bounded memory,
+ * because exact quantiles need every value. A hierarchy of compactors (the idea of Karnin, Lang and
+ * Liberty's KLL sketch, without its coin flips): values gather unsorted in a buffer; a full buffer is
+ * sorted and every other value moves up a level at twice the weight; a full level is compacted the
+ * same way into the next. Which half a level keeps alternates from one compaction to the next, so the
+ * rank errors of successive compactions tend to cancel, and the result depends only on the values and
+ * their order: the same file gives the same figures on every run.
  *
- * <p>Merging a slice's digest is deterministic (t-digest 3.3 uses no randomness), so the same slices
- * give the same figures, but a file profiled in slices may differ slightly from one pass: the
- * centroids are clustered differently. Not thread-safe; one slice's worker owns it.
+ * <p>Exact (pandas' linear interpolation between neighbours) while a slice has at most {@value #K}
+ * values. Beyond, a compaction of weight w moves any rank by at most w. A slice's first {@value
+ * #EVERY_VALUE} values all count; after them one in {@value #STRIDE}, chosen by a fixed-seed generator,
+ * enters at {@value #STRIDE} times the weight: the sketch costs ~20 ns a value it takes (a sort of
+ * {@value #K} values per {@value #K}), against ~90 ns for the t-digest it replaced, and columns of
+ * millions of values are common. Measured against exact quartiles ({@code CsvQuantilesTest}, and seven
+ * kinds of data of 0.8 and 2 million values, one pass and 4 or 8 slices): at most 0.39% of rank off,
+ * nearly all of it the sample's (without sampling, under 0.06%). Memory: at most about {@code 1.5 K}
+ * values a level, {@code 1 + log2(n / K)} levels, and two buffers of {@value #K}. Not thread-safe; one
+ * slice's worker owns it.
  */
 final class Quantiles implements Serializable {
-  private static final long serialVersionUID = 2L;
-  static final double COMPRESSION = 200;
-  /** A slice's first values all go into the digest: small columns are summarized from every value. */
+  private static final long serialVersionUID = 3L;
+  /** Values a level holds before it is compacted: the rank error per compaction is 1/K of a level's share. */
+  static final int K = 2048;
+  /** A slice's first values all go into the sketch: small columns are summarized from every value. */
   static final long EVERY_VALUE = 100_000;
-  /** After them one value in this many, at random, goes into a second digest that stands for all. */
+  /** After them one value in this many, at random, enters at this weight. A power of two: a level's. */
   static final int STRIDE = 8;
+  private static final int STRIDE_LEVEL = Integer.numberOfTrailingZeros(STRIDE);
 
-  // Why two digests: a digest costs ~90 ns per value (it sorts what it buffers), which doubled the
-  // time of a whole profile. t-digest 3.3's weighted adds trip its own invariants, so the sample is
-  // kept apart at weight 1 and the two are mixed when a quantile is asked for: the sample counts
-  // STRIDE times. On a column of a million values the sample is ~112,000 values, whose rank error
-  // (~0.15% at the median) stays below the digest's own.
-  private transient MergingDigest all;
-  private transient MergingDigest sample;
-  private byte[] allBytes; // the digests in t-digest's own encoding while this object travels between JVMs
-  private byte[] sampleBytes;
+  // levels[h]: values of weight 2^h, sorted, sizes[h] of them. Level 0 and the level of the sampled
+  // values are fed through unsorted buffers, sorted when full.
+  private double[][] levels = new double[0][];
+  private int[] sizes = new int[0];
+  private long flips; // bit h: which half level h keeps at its next compaction
+  private double[] buffer = new double[16]; // weight 1, unsorted
+  private int buffered;
+  private double[] sampled = new double[0]; // weight STRIDE, unsorted
+  private int sampledCount;
   private long seen;
   private long random = 0x9E3779B97F4A7C15L; // xorshift state: a fixed seed, so runs repeat
 
   void add(double x) {
     if (++seen <= EVERY_VALUE) {
-      all().add(x);
+      if (buffered == buffer.length) {
+        flushBuffer();
+      }
+      buffer[buffered++] = x;
       return;
     }
     random ^= random << 13;
     random ^= random >>> 7;
     random ^= random << 17;
     if ((random & (STRIDE - 1)) == 0) {
-      sample().add(x);
+      if (sampledCount == sampled.length) {
+        flushSampled();
+      }
+      sampled[sampledCount++] = x;
+    }
+  }
+
+  /** Room in the buffer: it grows to K (a small column never allocates K), then goes to level 0. */
+  private void flushBuffer() {
+    if (buffer.length < K) {
+      buffer = Arrays.copyOf(buffer, Math.max(16, Math.min(K, 2 * buffer.length)));
+      return;
+    }
+    Arrays.sort(buffer, 0, buffered);
+    mergeInto(0, buffer, buffered);
+    buffered = 0;
+  }
+
+  private void flushSampled() {
+    if (sampled.length < K) {
+      sampled = Arrays.copyOf(sampled, Math.max(16, Math.min(K, 2 * sampled.length)));
+      return;
+    }
+    Arrays.sort(sampled, 0, sampledCount);
+    mergeInto(STRIDE_LEVEL, sampled, sampledCount);
+    sampledCount = 0;
+  }
+
+  /** Merges the sorted {@code run[0, n)} into level h, then compacts upwards while a level is full. */
+  private void mergeInto(int h, double[] run, int n) {
+    ensureLevel(h);
+    int have = sizes[h];
+    double[] level = levels[h];
+    if (level.length < have + n) {
+      level = levels[h] = Arrays.copyOf(level, Math.max(have + n, Math.min(K + K / 2, 2 * level.length)));
+    }
+    // Backwards, in place: the level's values move up only as far as the run's have filled behind them.
+    int i = have - 1;
+    int j = n - 1;
+    for (int o = have + n - 1; j >= 0; o--) {
+      level[o] = i >= 0 && level[i] > run[j] ? level[i--] : run[j--];
+    }
+    sizes[h] = have + n;
+    for (int l = h; l < sizes.length && sizes[l] >= K; l++) {
+      compact(l);
+    }
+  }
+
+  /** Every other value of level h (an even count of them) moves to h + 1 at twice the weight. */
+  private void compact(int h) {
+    double[] level = levels[h];
+    int n = sizes[h] & ~1; // an odd one out stays, so the weight is kept exactly
+    int offset = (int) (flips >>> h) & 1;
+    flips ^= 1L << h;
+    double[] half = new double[n / 2];
+    for (int i = 0; i < half.length; i++) {
+      half[i] = level[2 * i + offset];
+    }
+    if (n < sizes[h]) {
+      level[0] = level[n];
+    }
+    sizes[h] -= n;
+    mergeInto(h + 1, half, half.length);
+  }
+
+  private void ensureLevel(int h) {
+    if (h >= levels.length) {
+      int old = levels.length;
+      levels = Arrays.copyOf(levels, h + 1);
+      sizes = Arrays.copyOf(sizes, h + 1);
+      for (int l = old; l <= h; l++) {
+        levels[l] = new double[16];
+      }
     }
   }
 
   void merge(Quantiles other) {
-    if (other.all().size() > 0) {
-      all().add(other.all());
+    for (int h = 0; h < other.sizes.length; h++) {
+      if (other.sizes[h] > 0) {
+        mergeInto(h, other.levels[h], other.sizes[h]);
+      }
     }
-    if (other.sample().size() > 0) {
-      sample().add(other.sample());
+    for (int i = 0; i < other.buffered; i++) {
+      if (buffered == buffer.length) {
+        flushBuffer();
+      }
+      buffer[buffered++] = other.buffer[i];
     }
-    allBytes = null;
-    sampleBytes = null;
+    for (int i = 0; i < other.sampledCount; i++) {
+      if (sampledCount == sampled.length) {
+        flushSampled();
+      }
+      sampled[sampledCount++] = other.sampled[i];
+    }
+    seen += other.seen;
   }
 
-  /** How many values the summary stands for (the sample counted {@value #STRIDE} times). */
+  /** How many values the summary stands for (the sampled ones counted {@value #STRIDE} times). */
   long size() {
-    return all().size() + STRIDE * sample().size();
+    long n = buffered + (long) STRIDE * sampledCount;
+    for (int h = 0; h < sizes.length; h++) {
+      n += (long) sizes[h] << h;
+    }
+    return n;
   }
 
-  /** The q-quantile (0..1), or NaN when no value was added. */
+  /** How many values the sketch holds (each standing for its weight's worth). */
+  int retained() {
+    int count = buffered + sampledCount;
+    for (int s : sizes) {
+      count += s;
+    }
+    return count;
+  }
+
+  /**
+   * The q-quantile (0..1), or NaN when no value was added. Each kept value stands at the middle of the
+   * ranks it covers, and the answer is interpolated between neighbours: with every value kept at
+   * weight 1, that is pandas' (and numpy's default) linear interpolation.
+   */
   double quantile(double q) {
-    MergingDigest a = all();
-    MergingDigest b = sample();
-    if (b.size() == 0) {
-      return a.size() == 0 ? Double.NaN : a.quantile(q);
+    int count = retained();
+    if (count == 0) {
+      return Double.NaN;
     }
-    if (a.size() == 0) {
-      return b.quantile(q);
+    double[] values = new double[count];
+    long[] weights = new long[count];
+    int n = 0;
+    n = append(values, weights, n, buffer, buffered, 1);
+    n = append(values, weights, n, sampled, sampledCount, STRIDE);
+    for (int h = 0; h < sizes.length; h++) {
+      n = append(values, weights, n, levels[h], sizes[h], 1L << h);
     }
-    // The mixture's cdf is monotone in x: bisect for the x where it reaches q.
-    double wa = a.size();
-    double wb = (double) STRIDE * b.size();
-    double lo = Math.min(a.getMin(), b.getMin());
-    double hi = Math.max(a.getMax(), b.getMax());
-    for (int i = 0; i < 100 && lo < hi; i++) {
-      double mid = lo + (hi - lo) / 2;
-      if (mid <= lo || mid >= hi) {
-        break;
+    // Sorted by value (a few thousand pairs, once per figure): an index sort keeps each weight with its value.
+    Integer[] order = new Integer[count];
+    for (int i = 0; i < count; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> Double.compare(values[a], values[b]));
+    double total = 0;
+    for (long w : weights) {
+      total += w;
+    }
+    double target = q * (total - 1); // the 0-based rank wanted
+    double below = 0; // the weight of the values before the current one
+    double prevPos = Double.NaN;
+    double prevValue = Double.NaN;
+    for (int i : order) {
+      double pos = below + (weights[i] - 1) / 2.0;
+      if (pos >= target) {
+        if (Double.isNaN(prevPos)) {
+          return values[i];
+        }
+        double f = (target - prevPos) / (pos - prevPos);
+        return prevValue + f * (values[i] - prevValue);
       }
-      double cdf = (wa * a.cdf(mid) + wb * b.cdf(mid)) / (wa + wb);
-      if (cdf < q) {
-        lo = mid;
-      } else {
-        hi = mid;
-      }
+      below += weights[i];
+      prevPos = pos;
+      prevValue = values[i];
     }
-    return lo + (hi - lo) / 2;
+    return prevValue;
   }
 
-  /** Turns the live digests into bytes before this object is sent to another JVM. */
+  private static int append(double[] values, long[] weights, int n, double[] from, int count, long weight) {
+    System.arraycopy(from, 0, values, n, count);
+    Arrays.fill(weights, n, n + count, weight);
+    return n + count;
+  }
+
+  /** Trims the arrays to what they hold before this object is sent to another JVM. */
   void seal() {
-    allBytes = bytes(all);
-    sampleBytes = bytes(sample);
-  }
-
-  private static byte[] bytes(MergingDigest d) {
-    if (d == null) {
-      return null;
+    buffer = Arrays.copyOf(buffer, buffered);
+    sampled = Arrays.copyOf(sampled, sampledCount);
+    for (int h = 0; h < sizes.length; h++) {
+      levels[h] = Arrays.copyOf(levels[h], sizes[h]);
     }
-    ByteBuffer buf = ByteBuffer.allocate(d.byteSize());
-    d.asBytes(buf);
-    return buf.array();
-  }
-
-  private MergingDigest all() {
-    if (all == null) {
-      all = allBytes != null ? MergingDigest.fromBytes(ByteBuffer.wrap(allBytes)) : new MergingDigest(COMPRESSION);
-    }
-    return all;
-  }
-
-  private MergingDigest sample() {
-    if (sample == null) {
-      sample = sampleBytes != null ? MergingDigest.fromBytes(ByteBuffer.wrap(sampleBytes)) : new MergingDigest(COMPRESSION);
-    }
-    return sample;
   }
 }

@@ -76,16 +76,20 @@ final class TopValues implements Serializable {
     add(value, hash(value));
   }
 
-  /** Counts {@code value}, whose {@link #hash} is {@code hash} (as the column computed it). */
-  void add(String value, long hash) {
+  /**
+   * Counts {@code value}, whose {@link #hash} is {@code hash} (as the column computed it). The value may
+   * be a view valid only during this call ({@link AsciiField}): it becomes a String only as a new entry.
+   */
+  void add(CharSequence value, long hash) {
     if (value.length() > MAX_KEY) {
-      value = value.substring(0, MAX_KEY) + "…";
-      hash = hash(value);
+      String cut = value.toString().substring(0, MAX_KEY) + "…";
+      addCount(cut, hash(cut), 1);
+      return;
     }
     addCount(value, hash, 1);
   }
 
-  private void addCount(String value, long hash, long n) {
+  private void addCount(CharSequence value, long hash, long n) {
     long h = hash == 0 ? 1 : hash;
     int mask = hashes.length - 1;
     int i = (int) (h ^ (h >>> 32)) & mask;
@@ -94,7 +98,7 @@ final class TopValues implements Serializable {
     }
     if (hashes[i] == 0) {
       hashes[i] = h;
-      values[i] = value;
+      values[i] = value.toString();
       occupied[size++] = i;
     }
     counts[i] += n;

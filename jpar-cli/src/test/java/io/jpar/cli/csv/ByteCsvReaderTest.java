@@ -111,14 +111,28 @@ class ByteCsvReaderTest {
       r.next();
       r.next();
       for (int i = 0; i < 4; i++) {
-        if (i != 3) {
-          assertThat(r.strippedHash(i)).as("field %d", i).isEqualTo(TopValues.hash(r.field(i).strip()));
-        }
+        assertThat(r.strippedHash(i)).as("field %d", i).isEqualTo(TopValues.hash(r.field(i).strip()));
+        assertThat(r.strippedAscii(i).toString()).as("field %d", i).isEqualTo(r.field(i).strip());
       }
-      assertThat(r.strippedHash(3)).as("doubled quotes: left to the caller").isEqualTo(TopValues.NO_HASH);
+      assertThat(r.strippedAscii(3).toString()).as("doubled quotes: one of each pair").isEqualTo("dou\"bled");
       assertThat(r.strippedHash(4)).as("not ASCII: left to the caller").isEqualTo(TopValues.NO_HASH);
       assertThat(r.strippedHash(5)).isEqualTo(TopValues.hash("")).isEqualTo(TopValues.hash(r.field(5).strip()));
       assertThat(r.strippedHash(6)).isEqualTo(TopValues.hash(""));
+    }
+  }
+
+  @Test
+  void aFieldWithDoubledQuotesLongerThanTheCopyBufferIsViewedWhole() throws IOException {
+    String text = " \"\"" + "x".repeat(1_000) + "\"\"\t";
+    String input = "a,b\n\"" + text + "\",\"\"\"\"\n";
+    try (ByteCsvReader r = new ByteCsvReader(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), ',',
+        StandardCharsets.UTF_8, false, 64)) {
+      r.next();
+      r.next();
+      String expected = "\"" + "x".repeat(1_000) + "\"";
+      assertThat(r.strippedAscii(0).toString()).isEqualTo(expected).isEqualTo(r.field(0).strip());
+      assertThat(r.strippedHash(0)).isEqualTo(TopValues.hash(expected));
+      assertThat(r.strippedAscii(1).toString()).isEqualTo("\"").isEqualTo(r.field(1));
     }
   }
 

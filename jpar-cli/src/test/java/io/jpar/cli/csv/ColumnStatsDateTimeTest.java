@@ -68,4 +68,17 @@ class ColumnStatsDateTimeTest {
     LocalDateTime t = LocalDateTime.parse(v);
     return t.toEpochSecond(ZoneOffset.UTC) + t.getNano() / 1e9;
   }
+
+  @Test
+  void everyDateOfFourDigitYearsCountsTheDaysJavaTimeCounts() {
+    for (java.time.LocalDate d = java.time.LocalDate.of(0, 1, 1); d.getYear() <= 9999; d = d.plusDays(1)) {
+      long expected = d.toEpochDay();
+      if (ValueReaders.epochDay(d.getYear(), d.getMonthValue(), d.getDayOfMonth()) != expected) {
+        assertThat(ValueReaders.epochDay(d.getYear(), d.getMonthValue(), d.getDayOfMonth())).as(d.toString())
+            .isEqualTo(expected);
+      }
+    }
+    assertThat(ValueReaders.epochDay(1970, 1, 1)).isZero();
+    assertThat(ValueReaders.epochDay(2000, 2, 29)).isEqualTo(11_016);
+  }
 }

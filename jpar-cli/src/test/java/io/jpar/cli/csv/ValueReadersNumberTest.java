@@ -134,6 +134,31 @@ class ValueReadersNumberTest {
     }
   }
 
+  @Test
+  void anIntegerReadInOnePassIsItsLongAndTheDoubleParseDoubleReads() {
+    SplittableRandom random = new SplittableRandom(16);
+    java.util.List<String> values = new java.util.ArrayList<>(java.util.List.of("0", "-0", "+0", "-000", "007", "-",
+        "+", "1-", "12a", "1.0", " 1", "999999999999999999", "-999999999999999999", "1000000000000000000",
+        "9007199254740993", "-9007199254740995", "123456789012345678"));
+    for (int n = 0; n < 100_000; n++) {
+      StringBuilder s = new StringBuilder(random.nextBoolean() ? "-" : random.nextBoolean() ? "+" : "");
+      digits(s, random, 1 + random.nextInt(20));
+      values.add(s.toString());
+    }
+    for (String v : values) {
+      long x = ValueReaders.parseInteger(v);
+      boolean integer = v.matches("[+-]?[0-9]{1,18}");
+      assertThat(x != ValueReaders.NOT_INTEGER).as(v).isEqualTo(integer);
+      if (integer) {
+        assertThat(x).as(v).isEqualTo(Long.parseLong(v));
+        // bit for bit, so that -0 stays negative zero as parseDouble reads it
+        assertThat(Double.doubleToRawLongBits(ValueReaders.integerAsDecimal(x, v))).as(v)
+            .isEqualTo(Double.doubleToRawLongBits(Double.parseDouble(v)))
+            .isEqualTo(Double.doubleToRawLongBits(ValueReaders.parseDecimal(v)));
+      }
+    }
+  }
+
   private static void digits(StringBuilder s, SplittableRandom random, int count) {
     for (int i = 0; i < count; i++) {
       s.append((char) ('0' + random.nextInt(10)));

@@ -210,14 +210,32 @@ final class Quantiles implements Serializable {
         if (Double.isNaN(prevPos)) {
           return values[i];
         }
-        double f = (target - prevPos) / (pos - prevPos);
-        return prevValue + f * (values[i] - prevValue);
+        return between(prevValue, values[i], (target - prevPos) / (pos - prevPos));
       }
       below += weights[i];
       prevPos = pos;
       prevValue = values[i];
     }
     return prevValue;
+  }
+
+  /**
+   * {@code f} of the way from {@code a} to {@code b}, as pandas interpolates, but defined where the
+   * plain formula is not: equal infinities (a column of "1e400"s) would give inf - inf = NaN, and values
+   * of opposite signs near the largest double overflow in {@code b - a}.
+   */
+  static double between(double a, double b, double f) {
+    if (f <= 0 || a == b) {
+      return a;
+    }
+    if (f >= 1) {
+      return b;
+    }
+    if (Double.isInfinite(a) || Double.isInfinite(b)) {
+      return f < 0.5 ? a : b;
+    }
+    double d = b - a;
+    return Double.isInfinite(d) ? a * (1 - f) + b * f : a + f * d;
   }
 
   private static int append(double[] values, long[] weights, int n, double[] from, int count, long weight) {

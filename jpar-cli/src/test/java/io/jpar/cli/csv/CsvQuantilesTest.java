@@ -199,4 +199,25 @@ class CsvQuantilesTest {
     assertThat(q.quantile(0.5)).isEqualTo(7);
     assertThat(new Quantiles().quantile(0.5)).isNaN();
   }
+
+  @Test
+  void infinitiesAndTheLargestDoublesGiveDefinedQuartilesNotNaN() {
+    Quantiles inf = new Quantiles();
+    inf.add(1);
+    for (int i = 0; i < 3; i++) {
+      inf.add(Double.POSITIVE_INFINITY); // "1e400" reads as infinity
+    }
+    assertThat(inf.quantile(0.5)).isEqualTo(Double.POSITIVE_INFINITY);
+    assertThat(inf.quantile(0.25)).isGreaterThanOrEqualTo(1);
+    Quantiles wide = new Quantiles();
+    wide.add(-Double.MAX_VALUE);
+    wide.add(Double.MAX_VALUE);
+    assertThat(wide.quantile(0.5)).isEqualTo(0.0);
+    assertThat(wide.quantile(0.25)).isFinite().isNegative();
+    Quantiles both = new Quantiles();
+    both.add(Double.NEGATIVE_INFINITY);
+    both.add(Double.POSITIVE_INFINITY);
+    assertThat(both.quantile(0.25)).isEqualTo(Double.NEGATIVE_INFINITY);
+    assertThat(both.quantile(0.75)).isEqualTo(Double.POSITIVE_INFINITY);
+  }
 }

@@ -200,4 +200,21 @@ class PlannerTest {
     assertThat(back.choice().concurrency()).isEqualTo(32);
     assertThat(back.reason()).contains("back to 32").contains("less than 10% more");
   }
+
+  @Test
+  void aPlainVerdictNeedsHalfTheUsualSpanAndStillATaskLength() {
+    Planner p = new Planner(2, 10_000, 8, false);
+    // Platform threads seen waiting: 25 ms is enough (not 50).
+    Figures waiting = new Figures(30 * MS, 0, 0, -1, Double.NaN, 0.05, -1, 0.01);
+    assertThat(p.ready(p.first(), new Figures(20 * MS, 0, 0, -1, Double.NaN, 0.05, -1, 0.01))).isFalse();
+    assertThat(p.ready(p.first(), waiting)).isTrue();
+    Choice c = p.next(p.first(), waiting).choice();
+    assertThat(c.kind()).isEqualTo(BackendKind.VIRTUAL_THREADS);
+    // The raise to 32 plainly paid: 40 calls of 20 ms ended in 30 ms, against none on the platform
+    // threads. 30 ms is over a task length: judged; 18 ms is not.
+    assertThat(p.ready(c, new Figures(30 * MS, 40, 40, 20 * MS, 0.001, 0.05, 20_000, Double.NaN))).isTrue();
+    assertThat(p.ready(c, new Figures(18 * MS, 40, 40, 20 * MS, 0.001, 0.05, 20_000, Double.NaN))).isFalse();
+    // With too few calls ended to judge (5 of the 8 needed), 30 ms is not enough.
+    assertThat(p.ready(c, new Figures(30 * MS, 5, 5, 20 * MS, 0.001, 0.05, 20_000, Double.NaN))).isFalse();
+  }
 }

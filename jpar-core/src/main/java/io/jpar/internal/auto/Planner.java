@@ -90,7 +90,7 @@ public final class Planner {
   /** Virtual threads start at most this many per core, whatever Little's law says; then they grow. */
   static final int START_PER_CORE = 16;
   private static final long MIN_SPAN_NANOS = 50_000_000;
-  /** The shortest span for a plain verdict: the pool's threads seen waiting, a raise that plainly paid or did not. */
+  /** The shortest span for a plain verdict: the pool's threads seen waiting, a raise that plainly did not pay. */
   private static final long PLAIN_SPAN_NANOS = 25_000_000;
   private static final long MAX_SPAN_NANOS = 1_000_000_000;
 
@@ -117,10 +117,10 @@ public final class Planner {
 
   /**
    * Whether a span is long enough to judge: at least 50 ms, with at least 8 tasks timed, over a task
-   * length (three when a raise of concurrency is being judged); 25 ms and one task length for a raise
-   * that plainly paid or plainly did not; 25 ms if the pool's threads are seen to wait (on platform
-   * threads, where that decides a move); a second in any case (then the CPU use of the process tells on
-   * its own).
+   * length (three when a raise of concurrency is being judged; one when it plainly paid); 25 ms and one
+   * task length for a raise that plainly did not pay; 25 ms if the pool's threads are seen to wait (on
+   * platform threads, where that decides a move); a second in any case (then the CPU use of the process
+   * tells on its own).
    */
   public boolean ready(Choice current, Figures f) {
     if (f.elapsedNanos >= MAX_SPAN_NANOS) {
@@ -137,22 +137,24 @@ public final class Planner {
     // Judging a raise compares throughputs, which needs a steady span of a few task lengths; a share
     // (for Little's law) needs only a task length's worth of finished tasks.
     boolean enough = f.samples >= 8 && f.completed >= 8;
-    // What is plain is seen in half the usual span: on a short batch (9,000 GETs of 20 ms take 0.8 s
-    // at their best) each step of the climb is a tenth of the run. The rest needs the full span.
+    if (limit.judgingRaise() && enough && f.elapsedNanos >= f.meanWallNanos * 21 / 20
+        && limit.plainlyDidNotPay(current.concurrency(), f.meanWallNanos)) {
+      // A raise that plainly did not pay needs no three lengths: latency grew as much as the calls in
+      // flight did (Little's law: no more throughput), and every span spent there overloads the service.
+      // Nor the full span: backing off early costs little.
+      return true;
+    }
+    if (f.elapsedNanos < MIN_SPAN_NANOS) {
+      return false;
+    }
+    // Not so a raise that seems to pay: in its first tens of milliseconds the calls that end are mostly
+    // those sent before it, at the old latency, so "paid" needs the full span (25 ms let a raise to 128
+    // against a knee at 64 read as paid at 1.0x the latency, and the next went to 504).
     if (limit.judgingRaise() && enough && f.elapsedNanos >= f.meanWallNanos * 21 / 20
         && f.tasksPerSecond() >= 1.5 * limit.throughputBeforeRaise()) {
       // A raise that plainly paid is seen a little over a task length after it: the calls it added end
       // then unless they queue — and calls that queue have not ended yet, so throughput has not risen.
       return true;
-    }
-    if (limit.judgingRaise() && enough && f.elapsedNanos >= f.meanWallNanos * 21 / 20
-        && limit.plainlyDidNotPay(current.concurrency(), f.meanWallNanos)) {
-      // Nor does one that plainly did not pay need three lengths: latency grew as much as the calls in
-      // flight did (Little's law: no more throughput), and every span spent there overloads the service.
-      return true;
-    }
-    if (f.elapsedNanos < MIN_SPAN_NANOS) {
-      return false;
     }
     long lengths = limit.judgingRaise() ? 3 : 1;
     return f.elapsedNanos >= lengths * f.meanWallNanos * 6 / 5 && enough;

@@ -202,7 +202,7 @@ class PlannerTest {
   }
 
   @Test
-  void aPlainVerdictNeedsHalfTheUsualSpanAndStillATaskLength() {
+  void aPlainVerdictNeedsHalfTheUsualSpanButARaiseThatSeemsToPayTheFullSpan() {
     Planner p = new Planner(2, 10_000, 8, false);
     // Platform threads seen waiting: 25 ms is enough (not 50).
     Figures waiting = new Figures(30 * MS, 0, 0, -1, Double.NaN, 0.05, -1, 0.01);
@@ -210,11 +210,16 @@ class PlannerTest {
     assertThat(p.ready(p.first(), waiting)).isTrue();
     Choice c = p.next(p.first(), waiting).choice();
     assertThat(c.kind()).isEqualTo(BackendKind.VIRTUAL_THREADS);
-    // The raise to 32 plainly paid: 40 calls of 20 ms ended in 30 ms, against none on the platform
-    // threads. 30 ms is over a task length: judged; 18 ms is not.
-    assertThat(p.ready(c, new Figures(30 * MS, 40, 40, 20 * MS, 0.001, 0.05, 20_000, Double.NaN))).isTrue();
-    assertThat(p.ready(c, new Figures(18 * MS, 40, 40, 20 * MS, 0.001, 0.05, 20_000, Double.NaN))).isFalse();
-    // With too few calls ended to judge (5 of the 8 needed), 30 ms is not enough.
-    assertThat(p.ready(c, new Figures(30 * MS, 5, 5, 20 * MS, 0.001, 0.05, 20_000, Double.NaN))).isFalse();
+    // The raise to 32 seems to pay: 40 calls of 20 ms ended in 30 ms, against none on the platform
+    // threads. Not judged before 50 ms: early on, the calls that end are mostly those sent before a raise.
+    assertThat(p.ready(c, new Figures(30 * MS, 40, 40, 20 * MS, 0.001, 0.05, 20_000, Double.NaN))).isFalse();
+    assertThat(p.ready(c, new Figures(50 * MS, 40, 40, 20 * MS, 0.001, 0.05, 20_000, Double.NaN))).isTrue();
+    c = p.next(c, new Figures(50 * MS, 64, 64, 20 * MS, 0.001, 0.05, 20_000, Double.NaN)).choice();
+    assertThat(c.concurrency()).isEqualTo(128);
+    // 128 at once at 80 ms each plainly did not pay (1,600/s by Little's law against 32's 1,600): judged
+    // once a task length has passed (85 ms), not before (30 ms).
+    Figures slow = new Figures(85 * MS, 20, 20, 80 * MS, 0.001, 0.05, 80_000, Double.NaN);
+    assertThat(p.ready(c, new Figures(30 * MS, 20, 20, 80 * MS, 0.001, 0.05, 80_000, Double.NaN))).isFalse();
+    assertThat(p.ready(c, slow)).isTrue();
   }
 }

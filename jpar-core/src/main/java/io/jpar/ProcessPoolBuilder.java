@@ -325,8 +325,10 @@ public final class ProcessPoolBuilder extends PoolBuilder<ProcessPoolBuilder> {
    * which the directory lacks room, goes through the pipe. Files left by a worker or a caller that died
    * are deleted (by the caller, by the workers, or by the next pool started). The receiver then holds
    * the value alone, nothing more while it arrives; but the value is copied twice, one copy after the
-   * other, where the pipe overlaps sending and receiving, so it is not faster: on a 2-core machine 100
-   * MB inputs crossed at about half the pipe's rate, results at 0.7-0.9x. Default: 0, the pipe;
+   * other, where the pipe overlaps sending and receiving, so which is faster depends on the machine: on
+   * a 2-core machine busy with other work 100 MB inputs crossed at about half the pipe's rate, results
+   * at 0.7-0.9x; on the same machine quiet, inputs at 1.5-1.8x the pipe's rate, results at about the
+   * same. Default: 0, the pipe;
    * when used, 1 MiB ({@code 1 << 20}) or more (below that a file's open, write, read and unlinks
    * cost more than the value's bytes in the pipe).
    *

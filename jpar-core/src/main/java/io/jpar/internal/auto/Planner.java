@@ -137,8 +137,9 @@ public final class Planner {
     // Judging a raise compares throughputs, which needs a steady span of a few task lengths; a share
     // (for Little's law) needs only a task length's worth of finished tasks.
     boolean enough = f.samples >= 8 && f.completed >= 8;
-    if (limit.judgingRaise() && enough && f.elapsedNanos >= f.meanWallNanos * 21 / 20
-        && limit.plainlyDidNotPay(current.concurrency(), f.meanWallNanos)) {
+    // A raise is judged early only once a task length has passed: the calls it added end by then.
+    boolean raiseSeen = limit.judgingRaise() && enough && f.elapsedNanos >= f.meanWallNanos * 21 / 20;
+    if (raiseSeen && limit.plainlyDidNotPay(current.concurrency(), f.meanWallNanos)) {
       // A raise that plainly did not pay needs no three lengths: latency grew as much as the calls in
       // flight did (Little's law: no more throughput), and every span spent there overloads the service.
       // Nor the full span: backing off early costs little.
@@ -150,8 +151,7 @@ public final class Planner {
     // Not so a raise that seems to pay: in its first tens of milliseconds the calls that end are mostly
     // those sent before it, at the old latency, so "paid" needs the full span (25 ms let a raise to 128
     // against a knee at 64 read as paid at 1.0x the latency, and the next went to 504).
-    if (limit.judgingRaise() && enough && f.elapsedNanos >= f.meanWallNanos * 21 / 20
-        && f.tasksPerSecond() >= 1.5 * limit.throughputBeforeRaise()) {
+    if (raiseSeen && f.tasksPerSecond() >= 1.5 * limit.throughputBeforeRaise()) {
       // A raise that plainly paid is seen a little over a task length after it: the calls it added end
       // then unless they queue — and calls that queue have not ended yet, so throughput has not risen.
       return true;

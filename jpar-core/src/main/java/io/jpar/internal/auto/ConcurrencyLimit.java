@@ -20,6 +20,8 @@ import java.util.Locale;
  *   <li><b>Back off</b> when latency inflates past {@value #TOLERANCE}x the minimum without a gain in
  *       throughput: multiplicatively, to {@code limit x TOLERANCE x min / latency} (halving at most),
  *       the Gradient limiters' rule, and later raises are smaller, as after a raise that did not pay. A
+ *       raise after which calls queue is judged a task length after it (not the three lengths a raise
+ *       that pays needs) and taken back, even one that delivered more. A
  *       back-off that lost throughput (the floor of latency itself moved)
  *       is taken back, and the minimum is re-learned from there.
  *   <li><b>Never far past the knee</b>: a raise goes no further than 4x (2x once a knee has shown itself)
@@ -142,6 +144,15 @@ final class ConcurrencyLimit {
     return limitNow / (double) latencyNanos < PAYS * trialFrom / (double) trialFromLatency;
   }
 
+  /**
+   * Whether the raise being judged already shows calls queueing: latency past {@value #TOLERANCE}x the
+   * minimum. Such a raise is taken back at once, whatever it delivered.
+   */
+  boolean queuesAfterRaise(long latencyNanos) {
+    long min = minLatency();
+    return trial == Trial.RAISE && min > 0 && latencyNanos > TOLERANCE * min;
+  }
+
   /** The lowest latency of the last spans, -1 before any. */
   long minLatency() {
     long min = Long.MAX_VALUE;
@@ -191,7 +202,12 @@ final class ConcurrencyLimit {
     Trial judged = trial;
     trial = Trial.NONE;
     if (judged == Trial.RAISE) {
-      if (x < PAYS * trialFromThroughput || plainlyNot) {
+      // A raise after which calls queue is taken back too, even one that delivered more (judged a task
+      // length after it, the latency read is if anything low: the queue still builds, as a server's
+      // does under a burst of new connections, and backing off only by the gradient from there kept it
+      // overloaded for another half second). The level between is then searched by bisection.
+      boolean queues = inflation > TOLERANCE;
+      if (queues || x < PAYS * trialFromThroughput) {
         growth = Math.max(MIN_GROWTH, Math.sqrt(growth));
         if (probing && !searching) {
           probeEvery = Math.min(4 * PROBE_EVERY, 2 * probeEvery); // the knee has not moved: probe less often
@@ -204,12 +220,14 @@ final class ConcurrencyLimit {
         ceiling = s.limit;
         held = 0;
         settling = 1;
-        String gave = x < PAYS * trialFromThroughput ? String.format(Locale.ROOT, "%d gave %.0f tasks/s against %.0f",
-            s.limit, x, trialFromThroughput) : String.format(Locale.ROOT, "%d at once at %s each deliver %.0f tasks/s"
-            + " by Little's law against %.0f", s.limit, Planner.human(s.latencyNanos), s.limit * 1e9 / s.latencyNanos,
-            trialFrom * 1e9 / trialFromLatency);
-        return new Step(trialFrom, String.format(Locale.ROOT, "%s -> back to %d at once: %s, less than %.0f%% more;"
-            + " next probes grow by %.2fx%s", seen, trialFrom, gave, 100 * (PAYS - 1), growth,
+        String gave = !queues ? String.format(Locale.ROOT, "%d gave %.0f tasks/s against %.0f, less than %.0f%% more",
+            s.limit, x, trialFromThroughput, 100 * (PAYS - 1)) : plainlyNot ? String.format(Locale.ROOT,
+            "%d at once at %s each deliver %.0f tasks/s by Little's law against %.0f, less than %.0f%% more", s.limit,
+            Planner.human(s.latencyNanos), s.limit * 1e9 / s.latencyNanos, trialFrom * 1e9 / trialFromLatency,
+            100 * (PAYS - 1)) : String.format(Locale.ROOT, "calls queue at %d (latency past %.1fx the minimum)", s.limit,
+            TOLERANCE);
+        return new Step(trialFrom, String.format(Locale.ROOT, "%s -> back to %d at once: %s;"
+            + " next probes grow by %.2fx%s", seen, trialFrom, gave, growth,
             longStep ? ", the next one " + PROBE_SOON + " spans from now" : ""));
       }
       probeEvery = PROBE_EVERY;
@@ -221,10 +239,6 @@ final class ConcurrencyLimit {
       // In proportion, at the minimum latency: no queue yet, so speed up again. Less than that: a knee is
       // near, so take smaller steps towards it.
       growth = proportional ? Math.min(4, Math.pow(growth, 1.5)) : Math.max(MIN_GROWTH, Math.sqrt(growth));
-      if (inflation > TOLERANCE) {
-        held = 0;
-        return new Step(s.limit, null); // it paid, but calls now queue: no further; the next span may back off
-      }
     } else if (judged == Trial.BACK_OFF && x < trialFromThroughput / PAYS) {
       // Fewer at once lost throughput: the latency's floor itself rose (a slower service, not a queue).
       // Go back and learn the minimum again from the latency there.
@@ -237,7 +251,7 @@ final class ConcurrencyLimit {
           + " (%.0f against %.0f tasks/s), so the latency's floor moved; minimum re-learned as %s", seen, trialFrom,
           s.limit, x, trialFromThroughput, Planner.human(s.latencyNanos)));
     }
-    if (inflation > TOLERANCE && s.limit > floor && judged != Trial.RAISE) {
+    if (inflation > TOLERANCE && s.limit > floor) { // (a raise judged here did not queue: see above)
       int next = Math.max(floor, (int) Math.min(s.limit - 1L, (long) Math.floor(s.limit * Math.max(0.5,
           TOLERANCE / inflation))));
       begin(Trial.BACK_OFF, s);
@@ -264,8 +278,16 @@ final class ConcurrencyLimit {
       // narrows in halving steps, and stops once halfway is less than the smallest step.
       long halfway = ceiling == 0 ? Long.MAX_VALUE : (long) Math.ceil(Math.sqrt((double) s.limit * ceiling));
       if (halfway < s.limit * MIN_GROWTH) {
+        // The search has narrowed to within the smallest step of a level that did not pay: hold here.
+        // (Climbing on from here grew x4 at once — 351 to 1,227 on a loopback server that queues from
+        // ~450 — as growth had recovered on the way up.) The next probe after holding asks again whether
+        // the knee moved up, in the smallest step.
         ceiling = 0;
-        halfway = Long.MAX_VALUE;
+        growth = MIN_GROWTH;
+        held = 0;
+        probeSoon = false;
+        return new Step(s.limit, String.format(Locale.ROOT, "%s -> hold at %d: within a x%.2f step of a level that did"
+            + " not pay", seen, s.limit, MIN_GROWTH));
       }
       int next = (int) Math.min(max, Math.max(s.limit + 1L, Math.min(grown, halfway)));
       begin(Trial.RAISE, s);

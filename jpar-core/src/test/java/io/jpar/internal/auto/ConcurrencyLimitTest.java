@@ -115,6 +115,30 @@ class ConcurrencyLimitTest {
   }
 
   @Test
+  void aSearchNarrowedToWithinTheSmallestStepHoldsThereAndThenProbesInTheSmallestStep() {
+    ConcurrencyLimit c = startedAt(32, 10_000);
+    c.next(at(32, 20), true); // -> 128
+    c.next(at(128, 20), true); // -> 512
+    c.next(at(512, 80), true); // -> back to 128
+    c.next(at(128, 80), true); // draining
+    c.next(at(128, 20), true);
+    assertThat(c.next(at(128, 20), true).limit()).isEqualTo(256);
+    assertThat(c.next(at(256, 20), true).limit()).isEqualTo(363); // halfway to 512
+    // 363 paid in proportion too (growth would be back to x4 by now): halfway to 512 is 431, less than a
+    // x1.25 step, so the search is over. Hold, rather than climb x4 into the level that did not pay.
+    Step done = c.next(at(363, 20), true);
+    assertThat(done.limit()).isEqualTo(363);
+    assertThat(done.reason()).contains("hold at 363").contains("within a x1.25 step");
+    for (int i = 1; i < ConcurrencyLimit.PROBE_EVERY; i++) {
+      assertThat(c.next(at(363, 20), true).reason()).as("span %d", i).isNull();
+    }
+    // The probe after holding asks whether the knee moved up, in the smallest step.
+    Step probe = c.next(at(363, 20), true);
+    assertThat(probe.limit()).isEqualTo(454);
+    assertThat(probe.reason()).contains("probing after 8 spans");
+  }
+
+  @Test
   void aRaiseThatPaidLessThanInProportionStopsAtTwiceWhatTheServiceHoldsUnqueued() {
     ConcurrencyLimit c = startedAt(32, 10_000);
     assertThat(c.next(at(32, 20), true).limit()).isEqualTo(128); // 16x the throughput for 16x: x4

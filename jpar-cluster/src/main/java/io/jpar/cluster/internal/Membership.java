@@ -19,12 +19,12 @@ import java.util.UUID;
  * nothing outside while holding it. {@link ClusterBackend} may call it while holding the backend's lock
  * (never the other way round: this class does not know the backend), which it does where a change of
  * members must be seen together with the queue: admitting against terminating, placing queued chunks,
- * counting what is busy. Thread-safe.
+ * counting what is busy, waiting for work to drain. Thread-safe.
  *
  * @param <C> a chunk (the unit handed to a member); any type, so that this is tested without a cluster
  */
 final class Membership<C> {
-  /** One admitted member and the chunks it has now; its sets are guarded by {@link Membership#lock}. */
+  /** One admitted member and the chunks it has now; its sets are guarded by {@code Membership.lock}. */
   static final class Slot<C> {
     private final Member member;
     private final String name;

@@ -175,7 +175,7 @@ final class Handshake {
     RANDOM.nextBytes(nonce);
     CompletableFuture<String> done = new CompletableFuture<>();
     try {
-      ClusterBackend.stage(executor.submitToMember(new HelloCall(secret, nonce), member)).whenCompleteAsync(
+      ClusterConnection.stage(executor.submitToMember(new HelloCall(secret, nonce), member)).whenCompleteAsync(
           (bytes, error) -> {
             String refusal = error != null ? "member " + member.getAddress() + " did not answer: " + error
                 : answer(member, nonce, bytes);

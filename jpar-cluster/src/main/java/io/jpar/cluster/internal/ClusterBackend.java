@@ -54,6 +54,13 @@ public final class ClusterBackend implements Backend<ClusterTask> {
   private boolean stopping; // guarded by lock
   private boolean terminated; // guarded by lock
   private ScheduledFuture<?> noMembers; // guarded by lock
+  /**
+   * Replies and member losses being handled now (guarded by lock). Between taking a chunk off its member
+   * and putting it back in the queue (a lost member, a member that asks for it to run elsewhere) a chunk
+   * is neither running nor queued: close() waits for these too, or it could stop the client with work
+   * about to be sent again, and that work's callers would wait for ever.
+   */
+  private int inHand;
   private volatile ClusterTask lastTask;
 
   public ClusterBackend(BackendContext context, List<String> members, String clusterName, Secret secret,
@@ -207,21 +214,34 @@ public final class ClusterBackend implements Backend<ClusterTask> {
   }
 
   private void replied(Chunk c, Membership.Slot<Chunk> slot, byte[] bytes, Throwable error) {
+    take();
     try {
       onReply(c, slot, bytes, error);
     } catch (RuntimeException | Error e) {
       // A bug here must fail the chunk's jobs, not leave their callers waiting.
       LOG.log(System.Logger.Level.ERROR, "handling a reply from " + slot.name() + " failed", e);
       c.failAll(new IllegalStateException("handling the reply of cluster member " + slot.name() + " failed: " + e, e));
+    } finally {
+      putDown();
+    }
+  }
+
+  private void take() {
+    synchronized (lock) {
+      inHand++;
+    }
+  }
+
+  private void putDown() {
+    synchronized (lock) {
+      inHand--;
+      lock.notifyAll(); // close() waits for work in hand
     }
   }
 
   private void onReply(Chunk c, Membership.Slot<Chunk> slot, byte[] bytes, Throwable error) {
     long roundTrip = System.nanoTime() - c.sentNanos;
-    boolean abandoned = membership.finished(slot, c);
-    synchronized (lock) {
-      lock.notifyAll(); // close() waits for running chunks
-    }
+    boolean abandoned = membership.finished(slot, c); // (close() is woken when this reply is put down)
     if (error != null && abandoned) {
       // The member was given up on and the chunk re-queued already; only a result would still count.
       pump();
@@ -251,17 +271,19 @@ public final class ClusterBackend implements Backend<ClusterTask> {
 
   /** A member is gone (left, disconnected, silent past the hang timeout): its chunks run elsewhere. */
   private void lost(UUID member, String why) {
-    Membership.Lost<Chunk> gone = membership.lost(member);
-    if (gone == null) {
-      return; // lost already (or never admitted): its chunks were handed back then
+    take();
+    try {
+      Membership.Lost<Chunk> gone = membership.lost(member);
+      if (gone == null) {
+        return; // lost already (or never admitted): its chunks were handed back then
+      }
+      LOG.log(System.Logger.Level.WARNING, "cluster member " + gone.name() + " is lost (" + why + "); "
+          + gone.orphans().size() + " chunk(s) will run on other members");
+      requeue(gone.orphans(), gone.name() + " (" + why + ")");
+      pump();
+    } finally {
+      putDown();
     }
-    synchronized (lock) {
-      lock.notifyAll(); // close() waits for running chunks
-    }
-    LOG.log(System.Logger.Level.WARNING, "cluster member " + gone.name() + " is lost (" + why + "); "
-        + gone.orphans().size() + " chunk(s) will run on other members");
-    requeue(gone.orphans(), gone.name() + " (" + why + ")");
-    pump();
   }
 
   /** Puts the unfinished jobs of {@code chunks} back at the front of the queue, counting a lost run each. */
@@ -308,7 +330,7 @@ public final class ClusterBackend implements Backend<ClusterTask> {
   public void close() {
     synchronized (lock) {
       stopping = true;
-      while (!terminated && (!queue.isEmpty() || membership.running() > 0)) {
+      while (!terminated && (!queue.isEmpty() || membership.running() > 0 || inHand > 0)) {
         try {
           lock.wait(100);
         } catch (InterruptedException e) {

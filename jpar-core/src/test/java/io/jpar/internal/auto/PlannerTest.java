@@ -101,7 +101,7 @@ class PlannerTest {
     // 128 gave hardly more, each call four times as long: back to 32, and hold there.
     Planner.Decision back = p.next(d.choice(), span(1_650, 80 * MS, 0.001, 0.1));
     assertThat(back.choice().concurrency()).isEqualTo(32);
-    assertThat(back.reason()).contains("back to 32").contains("deliver 1600 tasks/s by Little's law against 1600");
+    assertThat(back.reason()).contains("back to 32").contains("1650 tasks/s against 1600");
     assertThat(p.next(back.choice(), span(1_600, 20 * MS, 0.001, 0.1)).reason()).isNull();
     assertThat(p.next(back.choice(), span(1_600, 20 * MS, 0.08, 0.1)).reason()).isNull(); // noise, not new work
     // x4 was a long step: the level between is probed two spans later.
@@ -202,7 +202,7 @@ class PlannerTest {
   }
 
   @Test
-  void aRaiseThatPaysButMakesCallsQueueIsBackedOffFromAfterOneTaskLength() {
+  void aLongRaiseThatPaysButMakesCallsQueueIsTakenBackAfterOneTaskLengthAndTheLevelBetweenSearched() {
     Planner p = new Planner(2, 10_000, 8, false);
     Choice c = p.next(p.first(), span(100, 20 * MS, 0.001, 0.01)).choice();
     c = p.next(c, span(1_600, 20 * MS, 0.001, 0.1)).choice();
@@ -217,7 +217,7 @@ class PlannerTest {
     // is probed two spans later.
     Planner.Decision d = p.next(c, queueing);
     assertThat(d.choice().concurrency()).isEqualTo(32);
-    assertThat(d.reason()).contains("back to 32").contains("calls queue at 128");
+    assertThat(d.reason()).contains("back to 32").contains("calls queue at 128").contains("after a long step");
     c = d.choice();
     assertThat(p.next(c, span(1_600, 20 * MS, 0.001, 0.1)).reason()).isNull(); // calls sent above 32 drain
     assertThat(p.next(c, span(1_600, 20 * MS, 0.001, 0.1)).reason()).isNull();

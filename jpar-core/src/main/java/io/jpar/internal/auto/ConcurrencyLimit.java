@@ -103,6 +103,7 @@ final class ConcurrencyLimit {
     // The span before is not observed: its tasks ran on other machinery, and were often of another kind
     // (a batch that turned from computing to waiting); the first span here sets the minimum.
     trial = limit > from ? Trial.RAISE : Trial.NONE;
+    longRaise = false; // the first span here sets the minimum: nothing to overshoot yet
     trialFrom = from;
     trialFromThroughput = before.tasksPerSecond;
     trialFromLatency = before.latencyNanos;

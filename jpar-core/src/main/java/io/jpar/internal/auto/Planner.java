@@ -118,9 +118,9 @@ public final class Planner {
   /**
    * Whether a span is long enough to judge: at least 50 ms, with at least 8 tasks timed, over a task
    * length (three when a raise of concurrency is being judged; one when it plainly paid); 25 ms and one
-   * task length for a raise that plainly did not pay or a long one after which calls queue; 25 ms if the pool's threads are seen to wait (on
-   * platform threads, where that decides a move); a second in any case (then the CPU use of the process
-   * tells on its own).
+   * task length for a raise that plainly did not pay or a long one after which calls queue; 25 ms if the
+   * pool's threads are seen to wait (on platform threads, where that decides a move); a second in any case
+   * (then the CPU use of the process tells on its own).
    */
   public boolean ready(Choice current, Figures f) {
     if (f.elapsedNanos >= MAX_SPAN_NANOS) {

@@ -106,6 +106,24 @@ class AutoPoolTest {
   }
 
   @Test
+  void aPoolLeftIdleBetweenBatchesDoesNotReadTheIdleTimeAsWaiting() throws Exception {
+    // `jpar demo` reuses one auto pool for several batches of CSV profiling with other pools running in
+    // between: a span left open across that gap read the threads' idle second as waiting work (4% on the
+    // CPU) and moved computing work to virtual threads.
+    OnSharedCores.retry(() -> {
+      try (Pool pool = Pool.auto().build()) {
+        for (int batch = 0; batch < 3; batch++) {
+          pool.map(Tasks::burn, times(120, 3));
+          Thread.sleep(1_100);
+        }
+        Plan plan = pool.plan();
+        assertThat(plan.backend()).as(plan.toString()).isEqualTo(BackendKind.PLATFORM_THREADS);
+        assertThat(plan.history()).as(plan.toString()).noneMatch(change -> change.contains("waiting work"));
+      }
+    });
+  }
+
+  @Test
   void workThatComputesStaysOnPlatformThreadsWhileOtherThreadsHoldTheCores() throws Exception {
     // Six busy threads a core: the pool's threads run a seventh of the time, and their CPU over wall
     // (about 0.14) would read as waiting work unless the wait for a core is taken out.

@@ -62,6 +62,10 @@ public final class AutoBackend implements Backend<AutoTask> {
   private volatile boolean closed;
   private volatile long nextCheck = System.nanoTime();
   private volatile long dispatched; // written by dispatching threads; racy but only compared with done
+  /** When work was last dispatched; racy as {@code dispatched}: only tells a new batch after a pause. */
+  private volatile long lastDispatch = System.nanoTime();
+  /** A pause with nothing out longer than this starts a new span (shorter ones: submit-and-wait loops). */
+  private static final long IDLE_NANOS = 50_000_000;
   // The span being measured, and the one that began with the current choice (guarded by lock).
   private Span span;
   private Span choiceSpan;
@@ -110,8 +114,16 @@ public final class AutoBackend implements Backend<AutoTask> {
 
   @Override
   public void dispatch(AutoTask task, List<? extends Job> jobs) {
+    long now = System.nanoTime();
+    if (dispatched == context.completedSoFar() && now - lastDispatch > IDLE_NANOS) {
+      // Work arrives after the pool sat idle (a new batch): a span left open across the gap would read
+      // the idle time as the tasks waiting (`jpar demo`'s CSV batches, other pools running in between,
+      // moved computing work to virtual threads). Judge from here instead.
+      restartSpan();
+    }
+    lastDispatch = now;
     // Reading the clocks for a span's figures costs microseconds: not on every chunk of tiny tasks.
-    if (System.nanoTime() - nextCheck >= 0) {
+    if (now - nextCheck >= 0) {
       replanIfDue();
     }
     Machinery<?> target = current;
@@ -222,6 +234,17 @@ public final class AutoBackend implements Backend<AutoTask> {
     startSpan();
     choiceSpan = span; // the plan's figures are those of the new backend running alone
     return true;
+  }
+
+  private void restartSpan() {
+    lock.lock();
+    try {
+      if (!resizing && leaving == null) {
+        startSpan();
+      }
+    } finally {
+      lock.unlock();
+    }
   }
 
   private void startSpan() {

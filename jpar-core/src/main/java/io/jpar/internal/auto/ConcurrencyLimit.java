@@ -15,13 +15,12 @@ import java.util.Locale;
  *       the minimum (by Little's law, throughput in proportion). A raise that did not pay is taken back;
  *       when it was a longer step than the next ones will be, the next probe comes two spans later. Below
  *       a level seen not to pay (a raise taken back, a back-off's start), raises go halfway there
- *       (geometrically), so the level between is found by bisection, until a probe after holding asks
- *       again whether the knee moved up.
+ *       (geometrically), so the level between is found by bisection; once that has narrowed to within the
+ *       smallest step it holds, until a probe after holding asks again, in the smallest step, whether the
+ *       knee moved up.
  *   <li><b>Back off</b> when latency inflates past {@value #TOLERANCE}x the minimum without a gain in
  *       throughput: multiplicatively, to {@code limit x TOLERANCE x min / latency} (halving at most),
  *       the Gradient limiters' rule, and later raises are smaller, as after a raise that did not pay. A
- *       long raise (slow start's x4) after which calls queue is judged a task length after it (not the
- *       three lengths a raise that pays needs) and taken back, even one that delivered more. A
  *       back-off that lost throughput (the floor of latency itself moved)
  *       is taken back, and the minimum is re-learned from there.
  *   <li><b>Never far past the knee</b>: a raise goes no further than 4x (2x once a knee has shown itself)
@@ -48,8 +47,6 @@ final class ConcurrencyLimit {
   static final int PROBE_SOON = 2;
   static final int MAX_DRAINING = 3;
   static final int WINDOW = 24;
-  /** A raise by at least this factor is a long step (slow start's x4): one that queues is taken back. */
-  static final double LONG_STEP = 2.5;
 
   /** What one judged span showed at a limit. */
   record Span(int limit, long latencyNanos, double tasksPerSecond) {}
@@ -79,8 +76,6 @@ final class ConcurrencyLimit {
   private int ceiling;
   /** The raise being judged is such a probe: part of a search below a long step, not a check of the knee. */
   private boolean searching;
-  /** The raise being judged is a long step (>= {@value #LONG_STEP}x). */
-  private boolean longRaise;
   /** Spans to let pass after the limit was lowered: calls started above it still drain, slowly. */
   private int settling;
   /** Spans after those that may still pass unjudged while latency keeps falling (a deeper queue draining). */
@@ -103,7 +98,6 @@ final class ConcurrencyLimit {
     // The span before is not observed: its tasks ran on other machinery, and were often of another kind
     // (a batch that turned from computing to waiting); the first span here sets the minimum.
     trial = limit > from ? Trial.RAISE : Trial.NONE;
-    longRaise = false; // the first span here sets the minimum: nothing to overshoot yet
     trialFrom = from;
     trialFromThroughput = before.tasksPerSecond;
     trialFromLatency = before.latencyNanos;
@@ -147,16 +141,6 @@ final class ConcurrencyLimit {
       return false;
     }
     return limitNow / (double) latencyNanos < PAYS * trialFrom / (double) trialFromLatency;
-  }
-
-  /**
-   * Whether the raise being judged is a long step (>= {@value #LONG_STEP}x) that already shows calls
-   * queueing: latency past {@value #TOLERANCE}x the minimum. Such a raise is taken back at once, whatever
-   * it delivered.
-   */
-  boolean overshot(long latencyNanos) {
-    long min = minLatency();
-    return trial == Trial.RAISE && longRaise && min > 0 && latencyNanos > TOLERANCE * min;
   }
 
   /** The lowest latency of the last spans, -1 before any. */
@@ -208,15 +192,7 @@ final class ConcurrencyLimit {
     Trial judged = trial;
     trial = Trial.NONE;
     if (judged == Trial.RAISE) {
-      // A long raise after which calls queue is taken back too, even one that delivered more: judged a
-      // task length after it, the latency read is if anything low (the queue still builds, as a loopback
-      // server's does under a burst of new connections: held for the three lengths a raise that pays
-      // needs, 128 -> 471 sat 0.4 s at 3.3x the minimum), and where between the two levels calls start
-      // to queue is unknown: the level between is then searched by bisection. A short raise that paid
-      // but queues is near the knee: it is held, and the gradient backs off from it.
-      boolean queues = inflation > TOLERANCE;
-      boolean overshot = queues && longRaise;
-      if (overshot || plainlyNot || x < PAYS * trialFromThroughput) {
+      if (x < PAYS * trialFromThroughput || plainlyNot) {
         growth = Math.max(MIN_GROWTH, Math.sqrt(growth));
         if (probing && !searching) {
           probeEvery = Math.min(4 * PROBE_EVERY, 2 * probeEvery); // the knee has not moved: probe less often
@@ -229,15 +205,12 @@ final class ConcurrencyLimit {
         ceiling = s.limit;
         held = 0;
         settling = 1;
-        String gave = overshot && !plainlyNot ? String.format(Locale.ROOT, "calls queue at %d (latency past %.1fx the"
-            + " minimum) after a long step", s.limit, TOLERANCE)
-            : x < PAYS * trialFromThroughput ? String.format(Locale.ROOT, "%d gave %.0f tasks/s against %.0f, less than"
-            + " %.0f%% more", s.limit, x, trialFromThroughput, 100 * (PAYS - 1))
-            : String.format(Locale.ROOT, "%d at once at %s each deliver %.0f tasks/s by Little's law against %.0f, less"
-            + " than %.0f%% more", s.limit, Planner.human(s.latencyNanos), s.limit * 1e9 / s.latencyNanos,
-            trialFrom * 1e9 / trialFromLatency, 100 * (PAYS - 1));
-        return new Step(trialFrom, String.format(Locale.ROOT, "%s -> back to %d at once: %s;"
-            + " next probes grow by %.2fx%s", seen, trialFrom, gave, growth,
+        String gave = x < PAYS * trialFromThroughput ? String.format(Locale.ROOT, "%d gave %.0f tasks/s against %.0f",
+            s.limit, x, trialFromThroughput) : String.format(Locale.ROOT, "%d at once at %s each deliver %.0f tasks/s"
+            + " by Little's law against %.0f", s.limit, Planner.human(s.latencyNanos), s.limit * 1e9 / s.latencyNanos,
+            trialFrom * 1e9 / trialFromLatency);
+        return new Step(trialFrom, String.format(Locale.ROOT, "%s -> back to %d at once: %s, less than %.0f%% more;"
+            + " next probes grow by %.2fx%s", seen, trialFrom, gave, 100 * (PAYS - 1), growth,
             longStep ? ", the next one " + PROBE_SOON + " spans from now" : ""));
       }
       probeEvery = PROBE_EVERY;
@@ -249,7 +222,7 @@ final class ConcurrencyLimit {
       // In proportion, at the minimum latency: no queue yet, so speed up again. Less than that: a knee is
       // near, so take smaller steps towards it.
       growth = proportional ? Math.min(4, Math.pow(growth, 1.5)) : Math.max(MIN_GROWTH, Math.sqrt(growth));
-      if (queues) {
+      if (inflation > TOLERANCE) {
         held = 0;
         return new Step(s.limit, null); // it paid, but calls now queue: no further; the next span may back off
       }
@@ -305,7 +278,6 @@ final class ConcurrencyLimit {
       }
       int next = (int) Math.min(max, Math.max(s.limit + 1L, Math.min(grown, halfway)));
       begin(Trial.RAISE, s);
-      longRaise = next >= LONG_STEP * s.limit;
       probing = probe;
       searching = probe && probeSoon;
       probeSoon = false;

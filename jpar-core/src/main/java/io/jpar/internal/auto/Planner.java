@@ -118,9 +118,9 @@ public final class Planner {
   /**
    * Whether a span is long enough to judge: at least 50 ms, with at least 8 tasks timed, over a task
    * length (three when a raise of concurrency is being judged; one when it plainly paid); 25 ms and one
-   * task length for a raise that plainly did not pay or a long one after which calls queue; 25 ms if the
-   * pool's threads are seen to wait (on platform threads, where that decides a move); a second in any case
-   * (then the CPU use of the process tells on its own).
+   * task length for a raise that plainly did not pay; 25 ms if the pool's threads are seen to wait (on
+   * platform threads, where that decides a move); a second in any case (then the CPU use of the process
+   * tells on its own).
    */
   public boolean ready(Choice current, Figures f) {
     if (f.elapsedNanos >= MAX_SPAN_NANOS) {
@@ -139,13 +139,10 @@ public final class Planner {
     boolean enough = f.samples >= 8 && f.completed >= 8;
     // A raise is judged early only once a task length has passed: the calls it added end by then.
     boolean raiseSeen = limit.judgingRaise() && enough && f.elapsedNanos >= f.meanWallNanos * 21 / 20;
-    if (raiseSeen && (limit.plainlyDidNotPay(current.concurrency(), f.meanWallNanos)
-        || limit.overshot(f.meanWallNanos))) {
+    if (raiseSeen && limit.plainlyDidNotPay(current.concurrency(), f.meanWallNanos)) {
       // A raise that plainly did not pay needs no three lengths: latency grew as much as the calls in
       // flight did (Little's law: no more throughput), and every span spent there overloads the service.
-      // Nor does a long one after which calls queue: it is taken back anyway. Nor the full span: backing off
-      // early costs little. (Early on, the calls that end are mostly those sent before the raise, so the
-      // latency read then is if anything too low.)
+      // Nor the full span: backing off early costs little.
       return true;
     }
     if (f.elapsedNanos < MIN_SPAN_NANOS) {

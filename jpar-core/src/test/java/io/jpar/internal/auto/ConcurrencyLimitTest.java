@@ -139,35 +139,6 @@ class ConcurrencyLimitTest {
   }
 
   @Test
-  void aShortRaiseThatPaysButMakesCallsQueueIsHeldAndTheGradientBacksOffFromIt() {
-    ConcurrencyLimit c = startedAt(32, 10_000);
-    c.next(at(32, 20), true); // -> 128
-    c.next(at(128, 80), true); // back to 32, growth now 2
-    c.next(at(32, 80), true); // draining
-    c.next(at(32, 20), true);
-    assertThat(c.next(at(32, 20), true).limit()).isEqualTo(64); // a x2 probe: not a long step
-    // 64 at once at 32 ms: 1.6x the minimum, but 2,000/s against 1,600. A short raise that queues is not
-    // judged early, nor taken back: held (it paid), and the next span backs off by the gradient.
-    assertThat(c.overshot(32 * MS)).isFalse();
-    assertThat(c.next(at(64, 32), true)).isEqualTo(new Step(64, null));
-    Step off = c.next(at(64, 32), true);
-    assertThat(off.limit()).isEqualTo(60); // 64 x 1.5 / 1.6
-    assertThat(off.reason()).contains("back off to 60");
-  }
-
-  @Test
-  void aLongRaiseThatQueuesIsOvershotAndTakenBackEvenThoughItPaid() {
-    ConcurrencyLimit c = startedAt(32, 10_000);
-    c.next(at(32, 20), true); // -> 128 (x4: a long step)
-    assertThat(c.overshot(29 * MS)).isFalse(); // within 1.5x the minimum: calls do not queue yet
-    assertThat(c.overshot(32 * MS)).isTrue();
-    Step back = c.next(at(128, 32), true); // 4,000/s against 1,600: it paid, but calls queue
-    assertThat(back.limit()).isEqualTo(32);
-    assertThat(back.reason()).contains("calls queue at 128").contains("after a long step")
-        .contains("the next one 2 spans from now");
-  }
-
-  @Test
   void aRaiseThatPaidLessThanInProportionStopsAtTwiceWhatTheServiceHoldsUnqueued() {
     ConcurrencyLimit c = startedAt(32, 10_000);
     assertThat(c.next(at(32, 20), true).limit()).isEqualTo(128); // 16x the throughput for 16x: x4
